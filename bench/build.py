@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Benchmark `brief build` on generated sites.
+
+    python3 bench/build.py [--sizes 1000,10000] [--runs 5] [--brief target/release/brief]
+                           [--seed 1] [--keep] [--regen] [--output-dir DIR]
+                           [--json FILE] [--enforce]
+
+For each size: generate a site with bench/gen_site.py (cached under
+bench/.sites/, regenerated when gen_site.py changes), run one warm-up build,
+then `--runs` timed builds of
+
+    BRIEF build --root SITE --output SITE/public
+
+Each run starts from an empty output directory, removed and followed by a
+sync(2) outside the timing.  --output-dir puts the output elsewhere, e.g. on
+a tmpfs (/dev/shm/brief-bench) to keep a slow or throttled disk out of it.
+Wall time is time.perf_counter() around spawn..reap; peak RSS is the child's
+own ru_maxrss from os.wait4() (KiB on Linux), not the cumulative
+RUSAGE_CHILDREN.  Python 3.11 standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+SITES = BENCH / ".sites"
+GEN = BENCH / "gen_site.py"
+
+# The targets, for the 10,000-briefing site on a 2-core machine.
+TARGET_SIZE = 10_000
+TARGET_MEDIAN_S = 4.6
+TARGET_PEAK_MIB = 300.0
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def parse_sizes(s: str) -> list[int]:
+    try:
+        sizes = [int(x.strip().lower().replace("k", "000")) for x in s.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad --sizes {s!r}: want e.g. 1000,10000")
+    if not sizes or any(n <= 0 for n in sizes):
+        raise argparse.ArgumentTypeError("--sizes must be positive integers")
+    return sizes
+
+
+def find_brief(arg: str | None) -> Path:
+    p = Path(arg) if arg else REPO / "target" / "release" / "brief"
+    if not p.is_absolute() and not p.exists() and (REPO / p).exists():
+        p = REPO / p
+    return p.resolve()
+
+
+# --------------------------------------------------------------------------
+# Sites
+# --------------------------------------------------------------------------
+
+
+def generator_hash() -> str:
+    return hashlib.sha256(GEN.read_bytes()).hexdigest()
+
+
+def ensure_site(size: int, seed: int, regen: bool) -> tuple[Path, float | None]:
+    """Return (site dir, generation seconds or None when reused)."""
+    site = SITES / f"briefings-{size}-seed-{seed}"
+    stamp = SITES / f"briefings-{size}-seed-{seed}.stamp"
+    want = generator_hash()
+    if not regen and site.is_dir() and stamp.is_file() and stamp.read_text().strip() == want:
+        return site, None
+    SITES.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
+    shutil.rmtree(site, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"briefings-{size}-", dir=SITES))
+    log(f"generating {size} briefings (seed {seed}) ...")
+    t0 = time.perf_counter()
+    try:
+        subprocess.run(
+            [sys.executable, str(GEN), str(tmp), "--briefings", str(size), "--seed", str(seed), "--force"],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    took = time.perf_counter() - t0
+    tmp.rename(site)
+    stamp.write_text(want + "\n")
+    return site, took
+
+
+# --------------------------------------------------------------------------
+# One measured run
+# --------------------------------------------------------------------------
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def run_once(argv: list[str], output: Path) -> tuple[float, int, str]:
+    """Run a clean build; return (wall seconds, peak RSS KiB, stderr)."""
+    shutil.rmtree(output, ignore_errors=True)
+    os.sync()  # don't let the previous run's writeback land in this one
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        try:
+            _, status, ru = os.wait4(proc.pid, 0)
+        except BaseException:  # e.g. Ctrl-C: don't leave the build running
+            proc.kill()
+            proc.wait()
+            raise
+        wall = time.perf_counter() - t0
+        proc.returncode = code = os.waitstatus_to_exitcode(status)  # already reaped
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+        if code != 0:
+            out.seek(0)
+            stdout = out.read().decode("utf-8", "replace")
+            how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+            msg = [f"`{' '.join(argv)}` failed ({how}) after {wall:.2f}s"]
+            if stdout.strip():
+                msg += ["--- stdout (tail) ---", tail(stdout, 40)]
+            msg += ["--- stderr ---", tail(stderr, 400) if stderr.strip() else "(empty)"]
+            raise BuildFailed("\n".join(msg))
+        return wall, ru.ru_maxrss, stderr  # ru_maxrss is in KiB on Linux
+
+
+def tail(text: str, lines: int) -> str:
+    ls = text.rstrip("\n").splitlines()
+    if len(ls) <= lines:
+        return "\n".join(ls)
+    return f"[... {len(ls) - lines} lines omitted ...]\n" + "\n".join(ls[-lines:])
+
+
+def output_stats(output: Path) -> tuple[int, int]:
+    files = size = 0
+    for dirpath, _, names in os.walk(output):
+        for n in names:
+            try:
+                size += os.lstat(os.path.join(dirpath, n)).st_size
+                files += 1
+            except FileNotFoundError:
+                pass
+    return files, size
+
+
+# --------------------------------------------------------------------------
+# Reporting
+# --------------------------------------------------------------------------
+
+
+def human_bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def target_verdict(r: dict) -> str:
+    if r["size"] != TARGET_SIZE:
+        return "-"
+    ok_t = r["median_wall_s"] < TARGET_MEDIAN_S
+    ok_m = r["median_peak_mib"] < TARGET_PEAK_MIB
+    if ok_t and ok_m:
+        return "PASS"
+    bad = ([f"time>{TARGET_MEDIAN_S}s"] if not ok_t else []) + ([f"rss>{TARGET_PEAK_MIB:.0f}MiB"] if not ok_m else [])
+    return "FAIL " + ",".join(bad)
+
+
+def print_table(results: list[dict]) -> None:
+    head = ["size", "median s", "min s", "max s", "median peak MiB", "files", "output", "target"]
+    rows = [[
+        f"{r['size']:,}",
+        f"{r['median_wall_s']:.3f}",
+        f"{r['min_wall_s']:.3f}",
+        f"{r['max_wall_s']:.3f}",
+        f"{r['median_peak_mib']:.1f}",
+        f"{r['output_files']:,}",
+        human_bytes(r["output_bytes"]),
+        target_verdict(r),
+    ] for r in results]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    left = {0: False, 7: True}
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if left.get(i) else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    print(fmt(head))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(fmt(row))
+
+
+def machine_info() -> dict:
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus_online": os.cpu_count(),
+    }
+    try:
+        info["cpus_available"] = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        info["cpus_available"] = os.cpu_count()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                info["mem_total_mib"] = round(int(line.split()[1]) / 1024)
+                break
+    except OSError:
+        pass
+    return info
+
+
+def git_rev() -> str | None:
+    try:
+        r = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        return r.stdout.strip() if r.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+# --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=parse_sizes, default=[1000, 10000],
+                    help="comma-separated briefing counts (default 1000,10000)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per size, after one warm-up (default 5)")
+    ap.add_argument("--brief", help="path to the brief binary (default target/release/brief)")
+    ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep SITE/public from the last run (default: remove it; the generated site is always cached)")
+    ap.add_argument("--output-dir", type=Path, metavar="DIR",
+                    help="write the build output to DIR/briefings-SIZE instead of SITE/public "
+                         "(e.g. a tmpfs such as /dev/shm/brief-bench, to take the disk out)")
+    ap.add_argument("--regen", action="store_true", help="regenerate the sites even if cached")
+    ap.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    ap.add_argument("--enforce", action="store_true",
+                    help=f"exit 1 if the {TARGET_SIZE:,}-briefing target is measured and missed")
+    a = ap.parse_args(argv)
+    if a.runs < 1:
+        ap.error("--runs must be >= 1")
+
+    brief = find_brief(a.brief)
+    if not (brief.is_file() and os.access(brief, os.X_OK)):
+        print(f"error: brief binary not found (or not executable): {brief}\n"
+              f"build it first, from {REPO}:\n\n"
+              f"    cargo build --release --locked\n\n"
+              f"or point --brief at a binary.", file=sys.stderr)
+        return 2
+
+    info = machine_info()
+    log(f"brief: {brief}")
+    log(f"machine: {info.get('cpu_model', '?')}, {info['cpus_available']} CPU(s) available, "
+        f"{info.get('mem_total_mib', '?')} MiB RAM (targets assume 2 cores)")
+
+    results = []
+    for size in a.sizes:
+        site, gen_s = ensure_site(size, a.seed, a.regen)
+        if gen_s is None:
+            log(f"[{size}] reusing {site.relative_to(REPO)}")
+        else:
+            log(f"[{size}] generated {site.relative_to(REPO)} in {gen_s:.1f}s")
+        output = (a.output_dir.resolve() / f"briefings-{size}") if a.output_dir else site / "public"
+        cmd = [str(brief), "build", "--root", str(site), "--output", str(output)]
+        try:
+            warm_s, warm_kib, warm_err = run_once(cmd, output)
+            log(f"[{size}] warm-up: {warm_s:.3f}s, {warm_kib / 1024:.1f} MiB")
+            if warm_err.strip():
+                log(f"[{size}] note: brief wrote to stderr on the warm-up:\n{tail(warm_err, 15)}")
+            runs = []
+            for k in range(1, a.runs + 1):
+                wall, kib, _ = run_once(cmd, output)
+                runs.append({"wall_s": wall, "peak_rss_kib": kib})
+                log(f"[{size}] run {k}/{a.runs}: {wall:.3f}s, {kib / 1024:.1f} MiB")
+        except BuildFailed as e:
+            print(f"error: [{size} briefings] {e}", file=sys.stderr)
+            return 1
+        files, nbytes = output_stats(output)
+        if files == 0:
+            log(f"[{size}] warning: the build wrote no files to {output}")
+        if not a.keep:
+            shutil.rmtree(output, ignore_errors=True)
+        walls = [r["wall_s"] for r in runs]
+        results.append({
+            "size": size,
+            "seed": a.seed,
+            "runs": runs,
+            "warmup": {"wall_s": warm_s, "peak_rss_kib": warm_kib},
+            "median_wall_s": statistics.median(walls),
+            "min_wall_s": min(walls),
+            "max_wall_s": max(walls),
+            "median_peak_mib": statistics.median(r["peak_rss_kib"] for r in runs) / 1024,
+            "max_peak_mib": max(r["peak_rss_kib"] for r in runs) / 1024,
+            "output_files": files,
+            "output_bytes": nbytes,
+            "site": str(site),
+            "output": str(output),
+        })
+        if max(walls) > 1.5 * min(walls):
+            log(f"[{size}] note: wide spread (max/min = {max(walls) / min(walls):.1f}); "
+                "if the disk is noisy, try --output-dir /dev/shm/brief-bench")
+
+    print()
+    print_table(results)
+    missed = [r for r in results if target_verdict(r).startswith("FAIL")]
+    if any(r["size"] == TARGET_SIZE for r in results):
+        print(f"\ntarget: {TARGET_SIZE:,} briefings, median < {TARGET_MEDIAN_S} s and peak < "
+              f"{TARGET_PEAK_MIB:.0f} MiB on a 2-core machine "
+              f"(this one has {info['cpus_available']} CPU(s) available)")
+
+    if a.json:
+        doc = {
+            "benchmark": "brief build",
+            "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "brief": str(brief),
+            "git_rev": git_rev(),
+            "machine": info,
+            "targets": {"size": TARGET_SIZE, "median_wall_s": TARGET_MEDIAN_S, "peak_rss_mib": TARGET_PEAK_MIB},
+            "results": results,
+        }
+        a.json.parent.mkdir(parents=True, exist_ok=True)
+        a.json.write_text(json.dumps(doc, indent=2) + "\n")
+        log(f"wrote {a.json}")
+
+    return 1 if (a.enforce and missed) else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,67 @@
+//! The command line, with clap derive: one args struct per command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// brief: a static-site generator for briefing publications.
+#[derive(Debug, Parser)]
+#[command(name = "brief", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output directory (public/ by default).
+    Build(BuildArgs),
+    /// Report every problem in the site without writing anything.
+    Check(CheckArgs),
+    /// Scaffold a new briefing in content/briefings/.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder (the one with site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: <root>/public]
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Include drafts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include briefings dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Use this base URL instead of site.toml's `base_url`.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder (the one with site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The briefing's title.
+    pub title: String,
+    /// Comma-separated tags, e.g. `--tags rare-earths,london-talks`.
+    #[arg(long, value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// The site folder (the one with site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The date, `YYYY-MM-DD` [default: today]
+    #[arg(long)]
+    pub date: Option<String>,
+}

@@ -1,0 +1,185 @@
+//! brief: a static-site generator for briefing publications.
+//!
+//! The pipeline, in order (each stage is a module):
+//!
+//! 1. [`load`]: walk `content/` -> [`load::SourceFile`]s
+//! 2. [`parse`]: each file -> a typed document, markdown rendered
+//! 3. [`resolve`]: documents + [`config`] -> the frozen [`resolve::Site`]
+//! 4. [`render`]: the site -> outputs, each written as soon as rendered
+//! 5. [`write`]: outputs -> a staging directory, swapped in atomically
+//!
+//! Content problems are [`diag::Diagnostic`]s, collected across the whole
+//! run; only I/O and usage problems are `Err`.
+
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod load;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod scaffold;
+pub mod slug;
+pub mod toml_input;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+
+use crate::diag::Diagnostic;
+use crate::render::theme::{self, Asset, Theme};
+use crate::resolve::{Publish, Site};
+
+/// A failure that is not a content problem: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site folder (holds site.toml).
+    pub root: PathBuf,
+    pub publish: Publish,
+    /// Replaces site.toml's `base_url` (e.g. for a local preview).
+    pub base_url: Option<String>,
+    /// The build time: briefings dated after it are scheduled.
+    pub now: DateTime<Utc>,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options {
+            root: root.into(),
+            publish: Publish::default(),
+            base_url: None,
+            now: Utc::now(),
+        }
+    }
+}
+
+/// A site ready to render: resolved content, its theme and static files.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: Theme,
+    pub statics: Vec<(String, Asset)>,
+}
+
+/// The result of `check` or `build`: what was found, and what was made.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of outputs written (0 for `check` or a failed build).
+    pub outputs: usize,
+    pub briefings: usize,
+    pub pages: usize,
+    pub millis: u128,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Stages 1–3: load, parse and resolve, plus the theme. `None` when a
+/// content error makes rendering pointless; the diagnostics say why.
+pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Prepared>, Error> {
+    let root = &opts.root;
+    let config_path = root.join(config::FILE_NAME);
+    if !config_path.is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a brief site: it has no {}",
+            root.display(),
+            config::FILE_NAME
+        )));
+    }
+    let text = load::read_text(&config_path, Path::new(config::FILE_NAME));
+    let config = match text {
+        Ok(text) => config::parse(Path::new(config::FILE_NAME), &text, diags),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+    let config = config.map(|mut c| -> Result<_, Error> {
+        if let Some(url) = &opts.base_url {
+            c.base_url = config::BaseUrl::parse(url).map_err(|why| Error::Usage(format!("invalid --base-url `{url}`: {why}")))?;
+        }
+        Ok(c)
+    });
+    let config = config.transpose()?;
+    let files = load::content(root, diags);
+    let parsed = parse::parse(files, diags);
+    let theme = config.as_ref().and_then(|c| theme::load(root, &c.theme, diags));
+    let statics = load::statics(root, &root.join("static"), diags)
+        .into_iter()
+        .map(|f| (f.output, Asset::File(f.source)))
+        .collect();
+    let (Some(config), Some(theme)) = (config, theme) else {
+        return Ok(None);
+    };
+    let site = resolve::resolve(config, parsed, opts.publish, opts.now, diags);
+    Ok(Some(Prepared { site, theme, statics }))
+}
+
+/// `brief check`: every problem, nothing written.
+pub fn check(opts: &Options) -> Result<Report, Error> {
+    let start = Instant::now();
+    let mut diags = Vec::new();
+    let prepared = prepare(opts, &mut diags)?;
+    diag::sort(&mut diags);
+    Ok(Report {
+        diagnostics: diags,
+        outputs: 0,
+        briefings: prepared.as_ref().map_or(0, |p| p.site.briefings.len()),
+        pages: prepared.as_ref().map_or(0, |p| p.site.pages.len()),
+        millis: start.elapsed().as_millis(),
+    })
+}
+
+/// `brief build`: renders into a staging directory and swaps it in for
+/// `output` only if there were no errors.
+pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
+    let start = Instant::now();
+    if let Some(why) = write::refuse_reason(&opts.root, output) {
+        return Err(Error::Usage(format!("refusing to write the site into {}: {why}", output.display())));
+    }
+    let mut diags = Vec::new();
+    let prepared = prepare(opts, &mut diags)?;
+    let mut report = Report::default();
+    if let Some(p) = prepared.filter(|_| !diags.iter().any(Diagnostic::is_error)) {
+        let io = |source| Error::Io {
+            path: output.to_path_buf(),
+            source,
+        };
+        let staging = write::Staging::create(output).map_err(io)?;
+        let renderer = render::Renderer::new(&p.site, &p.theme, p.statics, opts.publish.drafts || opts.publish.future);
+        let outputs = renderer.render_all(&staging, &mut diags).map_err(io)?;
+        if !diags.iter().any(Diagnostic::is_error) {
+            staging.commit().map_err(io)?;
+            report.outputs = outputs;
+        }
+        report.briefings = p.site.briefings.len();
+        report.pages = p.site.pages.len();
+    }
+    diag::sort(&mut diags);
+    report.diagnostics = diags;
+    report.millis = start.elapsed().as_millis();
+    Ok(report)
+}

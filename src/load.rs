@@ -1,0 +1,203 @@
+//! Stage 1: walk the site folder and read every content file.
+//!
+//! In: the site root. Out: [`SourceFile`]s (path relative to the root, kind,
+//! text) and the site's static files, plus diagnostics for files that can't
+//! be used: invalid UTF-8, unreadable files, symlinks that lead outside the
+//! site (never followed), markdown in a place brief does not read.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, LineIndex};
+
+/// What a content file is, by where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    /// `content/briefings/**/*.md`
+    Briefing,
+    /// `content/pages/*.md`
+    Page,
+    /// `content/explainer.md`
+    Explainer,
+    /// `content/sources.toml`
+    Sources,
+}
+
+/// One content file, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Relative to the site root, e.g. `content/briefings/x.md`.
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub text: String,
+}
+
+/// A file to copy verbatim into the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticFile {
+    /// Where to read it.
+    pub source: PathBuf,
+    /// Where it goes, relative to the output root, with `/` separators.
+    pub output: String,
+}
+
+/// Classifies a path relative to the site root; `None` for files brief ignores.
+pub fn classify(rel: &Path) -> Option<FileKind> {
+    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+    let is_md = rel.extension().is_some_and(|e| e == "md");
+    match parts.as_slice() {
+        ["content", "sources.toml"] => Some(FileKind::Sources),
+        ["content", "explainer.md"] => Some(FileKind::Explainer),
+        ["content", "pages", _] if is_md => Some(FileKind::Page),
+        ["content", "briefings", .., _] if is_md => Some(FileKind::Briefing),
+        _ => None,
+    }
+}
+
+/// Editor droppings and hidden files: never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// Reads every content file under `root/content`.
+pub fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    let mut found = Vec::new();
+    for (abs, rel) in walk(root, &root.join("content"), diags) {
+        match classify(&rel) {
+            Some(kind) => found.push((abs, rel, kind)),
+            None if rel.extension().is_some_and(|e| e == "md") => diags.push(
+                Diagnostic::warning(&rel, "markdown file outside content/briefings/ and content/pages/; ignored")
+                    .with_help("move briefings to content/briefings/ and standalone pages to content/pages/"),
+            ),
+            None => {}
+        }
+    }
+    let read: Vec<Result<SourceFile, Diagnostic>> = found
+        .into_par_iter()
+        .map(|(abs, rel, kind)| read_text(&abs, &rel).map(|text| SourceFile { path: rel, kind, text }))
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    files
+}
+
+/// Lists the files of a static folder (`root/static` or a theme's), to copy.
+pub fn statics(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
+    walk(root, dir, diags)
+        .into_iter()
+        .filter_map(|(abs, _)| {
+            let inside = abs.strip_prefix(dir).ok()?;
+            let output = inside.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+            Some(StaticFile { source: abs, output })
+        })
+        .collect()
+}
+
+/// Reads one file as UTF-8; the diagnostic says where decoding failed.
+pub fn read_text(abs: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(abs).map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid_up_to = e.utf8_error().valid_up_to();
+        let prefix = std::str::from_utf8(&e.as_bytes()[..valid_up_to]).unwrap_or_default();
+        let (line, col) = LineIndex::new(prefix).locate(prefix, valid_up_to);
+        Diagnostic {
+            line,
+            col,
+            ..Diagnostic::error(rel, format!("invalid UTF-8 (byte {valid_up_to} of the file)"))
+        }
+        .with_help("save the file as UTF-8")
+    })
+}
+
+/// Every regular file under `dir`, sorted, as (absolute, relative-to-root)
+/// paths. Symlinks are followed only while they stay inside the site.
+fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    let site = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut it = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e.path().map(|p| relative(root, p)).unwrap_or_else(|| relative(root, dir));
+                let msg = if e.loop_ancestor().is_some() {
+                    "symlink loop; not followed".to_string()
+                } else {
+                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                };
+                diags.push(Diagnostic::warning(rel, msg));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && is_ignored_name(&name) {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let inside = fs::canonicalize(entry.path()).is_ok_and(|target| target.starts_with(&site));
+            if !inside {
+                diags.push(
+                    Diagnostic::warning(relative(root, entry.path()), "symlink leads outside the site; not followed")
+                        .with_help("copy the file into the site instead"),
+                );
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if entry.file_type().is_file() {
+            out.push((entry.path().to_path_buf(), relative(root, entry.path())));
+        }
+    }
+    out
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_place() {
+        assert_eq!(classify(Path::new("content/briefings/a.md")), Some(FileKind::Briefing));
+        assert_eq!(classify(Path::new("content/briefings/2025/a.md")), Some(FileKind::Briefing));
+        assert_eq!(classify(Path::new("content/pages/about.md")), Some(FileKind::Page));
+        assert_eq!(classify(Path::new("content/pages/x/about.md")), None);
+        assert_eq!(classify(Path::new("content/explainer.md")), Some(FileKind::Explainer));
+        assert_eq!(classify(Path::new("content/sources.toml")), Some(FileKind::Sources));
+        assert_eq!(classify(Path::new("content/briefings/a.txt")), None);
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".a.md.swp", "a.md~", "#a.md#", ".#a.md", "4913"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("a.md"));
+    }
+}

@@ -1,0 +1,89 @@
+//! The `brief` binary: parse the command line, run a command, print
+//! diagnostics, exit with 0 (success), 1 (content errors) or 2 (usage or I/O).
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+
+use cli::{Cli, Command};
+use brief::resolve::Publish;
+use brief::{Options, Report};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Build(args) => {
+            let mut opts = Options::new(&args.root);
+            opts.publish = Publish {
+                drafts: args.drafts,
+                future: args.future,
+            };
+            opts.base_url = args.base_url;
+            let output = args.output.unwrap_or_else(|| args.root.join("public"));
+            let report = brief::build(&opts, &output)?;
+            print_diagnostics(&args.root, &report);
+            if report.errors() > 0 {
+                eprintln!("build failed: {}; {} left as it was", counts(&report), output.display());
+                return Ok(ExitCode::from(1));
+            }
+            println!(
+                "built {} briefings and {} pages ({} files) into {} in {} ms{}",
+                report.briefings,
+                report.pages,
+                report.outputs,
+                output.display(),
+                report.millis,
+                if report.warnings() > 0 { format!(" with {}", counts(&report)) } else { String::new() }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => {
+            let report = brief::check(&Options::new(&args.root))?;
+            print_diagnostics(&args.root, &report);
+            let failed = report.errors() > 0 || (args.strict && report.warnings() > 0);
+            if failed {
+                eprintln!("check failed: {}", counts(&report));
+                return Ok(ExitCode::from(1));
+            }
+            println!("checked {} briefings and {} pages: {}", report.briefings, report.pages, counts(&report));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New(args) => {
+            let date = match &args.date {
+                Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|e| anyhow::anyhow!("invalid --date `{d}`: {e}; write it as YYYY-MM-DD"))?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let path = brief::scaffold::new_briefing(&args.root, &args.title, &args.tags, date)?;
+            println!("created {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_diagnostics(root: &Path, report: &Report) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let prefix = if root == Path::new(".") { Path::new("") } else { root };
+    for d in &report.diagnostics {
+        eprint!("{}", d.render(prefix, color));
+    }
+}
+
+fn counts(report: &Report) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(report.errors(), "error"), plural(report.warnings(), "warning"))
+}

@@ -1,0 +1,500 @@
+//! A briefing's markdown body -> HTML, table of contents, summary, counts.
+//!
+//! pulldown-cmark parses; this module rewrites the event stream in one pass
+//! for what the default renderer lacks: heading ids with anchor links,
+//! highlighted code, footnotes gathered at the end with back-references,
+//! scrollable tables, and checks on links. Body problems are reported at
+//! their position in the file through the byte offsets pulldown-cmark gives.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::diag::{Diagnostic, FileContext};
+use crate::render::highlight::{self, escape_into};
+use crate::slug::slugify;
+
+/// A heading, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// The rendered body of one content file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    pub html: String,
+    /// Every heading in order; nested into a tree when rendered.
+    pub headings: Vec<Heading>,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    pub word_count: usize,
+}
+
+/// The markdown extensions brief enables, in one place.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`, which starts at byte `offset` of the file in `ctx`.
+pub fn render(ctx: &FileContext, body: &str, offset: usize, diags: &mut Vec<Diagnostic>) -> Body {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    for (event, range) in &events {
+        if let Some(name) = undefined_footnote(body, event, range) {
+            let span = range.start - 1 + offset..range.end + 1 + offset;
+            diags.push(
+                ctx.error(span, format!("footnote `{name}` is never defined"))
+                    .with_help(format!("add a definition: `[^{name}]: …` on its own line")),
+            );
+        }
+    }
+    let mut r = Renderer {
+        ctx,
+        offset,
+        diags,
+        out: Vec::with_capacity(events.len()),
+        footnote_defs: HashMap::new(),
+        current_def: None,
+        footnote_order: Vec::new(),
+        footnote_refs: HashMap::new(),
+        ids: HashSet::new(),
+        headings: Vec::new(),
+        heading: None,
+        code: None,
+        paragraph: ParagraphState::Before,
+        first_paragraph: String::new(),
+        words: 0,
+    };
+    for (event, range) in events {
+        r.event(event, range);
+    }
+    r.finish()
+}
+
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    inner: Vec<Event<'a>>,
+    text: String,
+}
+
+struct OpenCode {
+    lang: Option<String>,
+    text: String,
+    start: usize,
+}
+
+#[derive(PartialEq)]
+enum ParagraphState {
+    Before,
+    In,
+    Done,
+}
+
+struct Renderer<'a, 'c> {
+    ctx: &'c FileContext<'c>,
+    offset: usize,
+    diags: &'c mut Vec<Diagnostic>,
+    out: Vec<Event<'a>>,
+    footnote_defs: HashMap<String, Vec<Event<'a>>>,
+    current_def: Option<String>,
+    /// Footnote names in order of first reference: their numbers.
+    footnote_order: Vec<String>,
+    /// References seen per footnote name.
+    footnote_refs: HashMap<String, usize>,
+    ids: HashSet<String>,
+    headings: Vec<Heading>,
+    heading: Option<OpenHeading<'a>>,
+    code: Option<OpenCode>,
+    paragraph: ParagraphState,
+    first_paragraph: String,
+    words: usize,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn span(&self, range: &Range<usize>) -> Range<usize> {
+        range.start + self.offset..range.end + self.offset
+    }
+
+    fn emit(&mut self, event: Event<'a>) {
+        if let Some(h) = &mut self.heading {
+            h.inner.push(event);
+        } else if let Some(name) = &self.current_def {
+            self.footnote_defs.entry(name.clone()).or_default().push(event);
+        } else {
+            self.out.push(event);
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if let Some(code) = &mut self.code {
+            match event {
+                Event::Text(t) => code.text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.close_code(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                self.heading = Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    inner: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.close_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some(OpenCode {
+                    lang,
+                    text: String::new(),
+                    start: range.start,
+                });
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                self.current_def = Some(name.to_string());
+                self.footnote_defs.entry(name.to_string()).or_default();
+            }
+            Event::End(TagEnd::FootnoteDefinition) => self.current_def = None,
+            Event::FootnoteReference(name) => self.footnote_reference(name),
+            Event::Start(Tag::Paragraph) => {
+                if self.paragraph == ParagraphState::Before && self.current_def.is_none() {
+                    self.paragraph = ParagraphState::In;
+                }
+                self.emit(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if self.paragraph == ParagraphState::In && self.current_def.is_none() {
+                    self.paragraph = ParagraphState::Done;
+                }
+                self.emit(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(Tag::Table(align)) => {
+                self.emit(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                self.emit(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                self.emit(Event::End(TagEnd::Table));
+                self.emit(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.check_url(dest_url, &range, "link");
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.check_url(dest_url, &range, "image");
+                if self.ctx.text[self.span(&range)].starts_with("![]") {
+                    let d = self
+                        .ctx
+                        .warning(self.span(&range), "image without alt text")
+                        .with_help("describe the image for readers who cannot see it: `![what it shows](…)`");
+                    self.diags.push(d);
+                }
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(text) => {
+                self.words += text.split_whitespace().count();
+                self.plain_text(&text);
+                self.emit(Event::Text(text));
+            }
+            Event::Code(code) => {
+                self.words += code.split_whitespace().count();
+                self.plain_text(&code);
+                self.emit(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.plain_text(" ");
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    /// Collects plain text for the summary and the heading being read.
+    fn plain_text(&mut self, text: &str) {
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(text);
+        } else if self.paragraph == ParagraphState::In && self.current_def.is_none() {
+            self.first_paragraph.push_str(text);
+        }
+    }
+
+    fn check_url(&mut self, url: CowStr<'a>, range: &Range<usize>, what: &str) -> CowStr<'a> {
+        match unsafe_scheme(&url) {
+            None => url,
+            Some(scheme) => {
+                let d = self
+                    .ctx
+                    .error(self.span(range), format!("{what} to a `{scheme}:` URL"))
+                    .with_help("link to an `https:` URL, a `mailto:` address or a path in the site");
+                self.diags.push(d);
+                CowStr::Borrowed("#")
+            }
+        }
+    }
+
+    fn close_code(&mut self) {
+        let Some(code) = self.code.take() else { return };
+        let (html, status) = highlight::code_block(code.lang.as_deref(), &code.text);
+        if let (Err(unknown), Some(lang)) = (status, &code.lang) {
+            let start = code.start + self.offset;
+            let d = self
+                .ctx
+                .warning(start..start + 3, format!("unknown language `{lang}` in code block; shown without highlighting"))
+                .with_help_opt(unknown.suggestion.map(|s| format!("did you mean `{s}`?")));
+            self.diags.push(d);
+        }
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn close_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let title = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let id = self.unique_id(h.id.as_deref().map_or_else(|| slugify(&title), str::to_string));
+        let level = h.level as u8;
+        let mut open = format!("<h{level} id=\"");
+        escape_into(&mut open, &id);
+        open.push('"');
+        if !h.classes.is_empty() {
+            open.push_str(" class=\"");
+            escape_into(&mut open, &h.classes.join(" "));
+            open.push('"');
+        }
+        open.push('>');
+        let mut inner = String::new();
+        html::push_html(&mut inner, h.inner.into_iter());
+        let mut anchor = String::from(" <a class=\"anchor\" href=\"#");
+        escape_into(&mut anchor, &id);
+        anchor.push_str(&format!("\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n"));
+        self.emit(Event::Html(format!("{open}{inner}{anchor}").into()));
+        self.headings.push(Heading { level, id, title });
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut base = if base.is_empty() { "section".to_string() } else { base };
+        // Keep heading ids out of the namespaces brief uses for notes and citations.
+        if ["fn-", "fnref-", "cite-", "ref-"].iter().any(|p| base.starts_with(p)) {
+            base = format!("h-{base}");
+        }
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn footnote_reference(&mut self, name: CowStr<'a>) {
+        let number = match self.footnote_order.iter().position(|n| n == name.as_ref()) {
+            Some(i) => i + 1,
+            None => {
+                self.footnote_order.push(name.to_string());
+                self.footnote_order.len()
+            }
+        };
+        let count = self.footnote_refs.entry(name.to_string()).or_default();
+        *count += 1;
+        let html = format!(
+            "<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"fnref-{number}-{count}\">{number}</a></sup>"
+        );
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn finish(mut self) -> Body {
+        let mut out = String::with_capacity(self.ctx.text.len() * 3 / 2);
+        html::push_html(&mut out, std::mem::take(&mut self.out).into_iter());
+        if !self.footnote_order.is_empty() {
+            out.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+            for (i, name) in self.footnote_order.iter().enumerate() {
+                let number = i + 1;
+                let mut def = String::new();
+                let events = self.footnote_defs.remove(name).unwrap_or_default();
+                html::push_html(&mut def, events.into_iter());
+                let refs = self.footnote_refs.get(name).copied().unwrap_or(0);
+                let mut back = String::new();
+                for r in 1..=refs {
+                    let suffix = if refs > 1 { letter(r) } else { String::new() };
+                    back.push_str(&format!(
+                        " <a href=\"#fnref-{number}-{r}\" class=\"footnote-backref\" aria-label=\"Back to reference {number}{suffix}\">↩{}</a>",
+                        if refs > 1 { format!("<sup>{suffix}</sup>") } else { String::new() }
+                    ));
+                }
+                let def = def.trim_end();
+                let def = match def.strip_suffix("</p>") {
+                    Some(body) => format!("{body}{back}</p>"),
+                    None => format!("{def}<p>{}</p>", back.trim_start()),
+                };
+                out.push_str(&format!("<li id=\"fn-{number}\">{def}</li>\n"));
+            }
+            out.push_str("</ol>\n</section>\n");
+        }
+        for name in self.footnote_defs.keys() {
+            let d = Diagnostic::warning(self.ctx.path, format!("footnote `{name}` is defined but never referenced"));
+            self.diags.push(d.with_help(format!("cite it with `[^{name}]` or remove it")));
+        }
+        Body {
+            html: out,
+            headings: self.headings,
+            first_paragraph: self.first_paragraph.split_whitespace().collect::<Vec<_>>().join(" "),
+            word_count: self.words,
+        }
+    }
+}
+
+/// A `[^name]` without a definition: pulldown-cmark leaves it as the text
+/// `[`, `^name`, `]`. Escaped brackets (`\\[^x]`) are not references.
+fn undefined_footnote<'e>(body: &str, event: &'e Event, range: &Range<usize>) -> Option<&'e str> {
+    let Event::Text(text) = event else { return None };
+    let name = text.strip_prefix('^')?;
+    let before = body.get(..range.start)?;
+    let escaped = before.strip_suffix('[')?.ends_with('\\');
+    let closed = body.get(range.end..)?.starts_with(']');
+    (!escaped && closed && !name.is_empty() && !name.contains(char::is_whitespace)).then_some(name)
+}
+
+/// `a`, `b`, … `z`, `aa`, … for the n-th back-reference (1-based).
+pub fn letter(n: usize) -> String {
+    let mut n = n;
+    let mut s = Vec::new();
+    while n > 0 {
+        n -= 1;
+        s.push(b'a' + (n % 26) as u8);
+        n /= 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// The scheme of a URL that would run code when followed, if it is one.
+/// Browsers ignore leading spaces, control characters and embedded tabs or
+/// newlines, and schemes are case-insensitive, so this does too.
+fn unsafe_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if cleaned.starts_with("javascript:") {
+        Some("javascript")
+    } else if cleaned.starts_with("vbscript:") {
+        Some("vbscript")
+    } else if cleaned.starts_with("data:") && !cleaned.starts_with("data:image/") {
+        Some("data")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn md(body: &str) -> (Body, Vec<String>) {
+        let ctx = FileContext::new(Path::new("a.md"), body);
+        let mut diags = Vec::new();
+        let b = render(&ctx, body, 0, &mut diags);
+        (b, diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let (b, _) = md("## Who *was* there\n\n## Who was there\n\n### Next {#custom}\n");
+        assert!(b.html.contains("<h2 id=\"who-was-there\">Who <em>was</em> there <a class=\"anchor\" href=\"#who-was-there\""), "{}", b.html);
+        assert!(b.html.contains("<h2 id=\"who-was-there-1\">"));
+        assert!(b.html.contains("<h3 id=\"custom\">"));
+        assert_eq!(b.headings[0], Heading { level: 2, id: "who-was-there".into(), title: "Who was there".into() });
+    }
+
+    #[test]
+    fn footnotes_numbered_by_first_use_with_backrefs() {
+        let (b, d) = md("A[^x] b[^y] c[^x].\n\n[^y]: Why.\n[^x]: Ex.\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(b.html.contains("<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1-1\">1</a></sup>"));
+        assert!(b.html.contains("<a href=\"#fn-1\" id=\"fnref-1-2\">1</a>"));
+        assert!(b.html.contains("<li id=\"fn-1\"><p>Ex. <a href=\"#fnref-1-1\" class=\"footnote-backref\" aria-label=\"Back to reference 1a\">↩<sup>a</sup></a> <a href=\"#fnref-1-2\""), "{}", b.html);
+        assert!(b.html.contains("<li id=\"fn-2\"><p>Why. <a href=\"#fnref-2-1\" class=\"footnote-backref\" aria-label=\"Back to reference 2\">↩</a></p></li>"), "{}", b.html);
+    }
+
+    #[test]
+    fn undefined_and_unused_footnotes_are_reported() {
+        let (_, d) = md("See[^nope].\n\n[^unused]: x\n");
+        assert_eq!(
+            d,
+            [
+                "a.md:1:4: error: footnote `nope` is never defined (help: add a definition: `[^nope]: …` on its own line)",
+                "a.md: warning: footnote `unused` is defined but never referenced (help: cite it with `[^unused]` or remove it)",
+            ]
+        );
+    }
+
+    #[test]
+    fn script_links_are_errors() {
+        let (b, d) = md("Click [here](javascript:alert(1)) or [x](<JaVa\tScRiPt:x>).\n");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("a.md:1:7: error: link to a `javascript:` URL"));
+        assert!(!b.html.to_lowercase().contains("javascript"));
+    }
+
+    #[test]
+    fn summary_words_and_tables() {
+        let (b, _) = md("# T\n\nFirst *para* with `code`\nand a break.\n\n| a |\n|---|\n| 1 |\n");
+        assert_eq!(b.first_paragraph, "First para with code and a break.");
+        assert!(b.html.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
+        assert_eq!(b.word_count, 10);
+    }
+
+    #[test]
+    fn code_is_highlighted_and_unknown_language_warns() {
+        let (b, d) = md("```rust\nlet x = 1;\n```\n\n```klingon\nqapla'\n```\n");
+        assert!(b.html.contains("hl-rust"));
+        assert_eq!(d, ["a.md:5:1: warning: unknown language `klingon` in code block; shown without highlighting"]);
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!((letter(1), letter(26), letter(27)), ("a".into(), "z".into(), "aa".into()));
+    }
+}

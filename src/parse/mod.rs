@@ -1,0 +1,525 @@
+//! Stage 2: each [`SourceFile`] -> a typed document.
+//!
+//! Front matter is split at byte 0, checked for unknown keys, deserialized
+//! into raw serde types and validated into the types below, which carry no
+//! `Option` where a value is required. The markdown body is rendered here,
+//! in parallel over files, so later stages handle only small metadata and
+//! finished HTML. Every problem becomes a diagnostic; a file with errors
+//! yields no document but never stops the others.
+
+pub mod front_matter;
+pub mod markdown;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::date::PubDate;
+use crate::diag::{Diagnostic, FileContext, Position};
+use crate::load::{FileKind, SourceFile};
+use crate::slug;
+use crate::toml_input::{self, Schema};
+use front_matter::SplitError;
+pub use markdown::{Body, Heading};
+
+/// A parsed briefing.
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    pub path: PathBuf,
+    pub title: String,
+    pub date: PubDate,
+    pub updated: Option<PubDate>,
+    /// Front matter `summary`, else the first paragraph's plain text.
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    pub slug: String,
+    /// Where the slug comes from (the `slug` key, or the file's first line).
+    pub slug_at: Position,
+    pub deal: Vec<DealPoint>,
+    pub body: Body,
+}
+
+/// A standalone page from `content/pages/`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub path: PathBuf,
+    pub title: String,
+    pub summary: String,
+    pub slug: String,
+    pub slug_at: Position,
+    pub draft: bool,
+    pub body: Body,
+}
+
+/// `content/explainer.md`: the title and intro of the running explainer.
+#[derive(Debug, Clone)]
+pub struct Explainer {
+    pub path: PathBuf,
+    pub title: String,
+    pub summary: String,
+    pub body: Body,
+}
+
+/// What an explainer point says about the deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DealKind {
+    Is,
+    IsNot,
+    Open,
+}
+
+impl DealKind {
+    pub const NAMES: [&'static str; 3] = ["is", "is-not", "open"];
+
+    pub fn parse(s: &str) -> Option<DealKind> {
+        match s {
+            "is" => Some(DealKind::Is),
+            "is-not" => Some(DealKind::IsNot),
+            "open" => Some(DealKind::Open),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// One `[[deal]]` point as a briefing states it.
+#[derive(Debug, Clone)]
+pub struct DealPoint {
+    pub id: String,
+    pub id_at: Position,
+    pub kind: DealKind,
+    /// Inline markdown.
+    pub text: String,
+    /// Source ids with where each was written.
+    pub cite: Vec<(String, Position)>,
+    pub withdrawn: bool,
+}
+
+/// Every document of the site, parsed.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub briefings: Vec<Briefing>,
+    pub pages: Vec<Page>,
+    pub explainer: Option<Explainer>,
+}
+
+enum Document {
+    Briefing(Briefing),
+    Page(Page),
+    Explainer(Explainer),
+}
+
+/// Parses every file, in parallel; diagnostics come back in file order.
+pub fn parse(files: Vec<SourceFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|file| {
+            let mut d = Vec::new();
+            let doc = parse_file(&file, &mut d);
+            (doc, d)
+        })
+        .collect();
+    let mut parsed = Parsed::default();
+    for (doc, d) in results {
+        diags.extend(d);
+        match doc {
+            Some(Document::Briefing(b)) => parsed.briefings.push(b),
+            Some(Document::Page(p)) => parsed.pages.push(p),
+            Some(Document::Explainer(e)) => parsed.explainer = Some(e),
+            None => {}
+        }
+    }
+    parsed
+}
+
+fn parse_file(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Document> {
+    match file.kind {
+        FileKind::Briefing => parse_briefing(file, diags).map(Document::Briefing),
+        FileKind::Page => parse_page(file, diags).map(Document::Page),
+        FileKind::Explainer => parse_explainer(file, diags).map(Document::Explainer),
+        FileKind::Sources => None,
+    }
+}
+
+const FRONT_MATTER_EXAMPLE: &str = "start the file with front matter between `+++` lines, e.g.\n+++\ntitle = \"…\"\ndate = 2025-06-09\n+++";
+
+/// Splits and reads the front matter of a markdown file into `T`, then
+/// renders the body. `None` if the front matter had errors.
+fn front_matter_and_body<T: serde::de::DeserializeOwned>(
+    ctx: &FileContext,
+    schema: &Schema,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(T, Body, usize)> {
+    let split = match front_matter::split(ctx.text) {
+        Ok(s) => s,
+        Err(SplitError::Empty) => {
+            diags.push(Diagnostic::error(ctx.path, "empty file").with_help(FRONT_MATTER_EXAMPLE));
+            return None;
+        }
+        Err(SplitError::NoOpeningFence) => {
+            diags.push(ctx.error(0..0, "missing front matter").with_help(FRONT_MATTER_EXAMPLE));
+            return None;
+        }
+        Err(SplitError::Unterminated(span)) => {
+            diags.push(
+                ctx.error(span, "front matter is never closed")
+                    .with_help("add a line with only `+++` after the front matter"),
+            );
+            return None;
+        }
+    };
+    let raw = toml_input::parse(ctx, split.front_matter, split.front_matter_start, schema, "front matter", diags);
+    // Render the body even when the front matter is bad: its problems are
+    // reported in the same run.
+    let body = markdown::render(ctx, split.body, split.body_start, diags);
+    Some((raw?, body, split.front_matter_start))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBriefing {
+    title: Option<Spanned<String>>,
+    date: Option<Spanned<Datetime>>,
+    updated: Option<Spanned<Datetime>>,
+    summary: Option<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<Spanned<String>>,
+    #[serde(default)]
+    deal: Vec<Spanned<RawDeal>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeal {
+    id: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    cite: Option<Spanned<Vec<Spanned<String>>>>,
+    status: Option<Spanned<String>>,
+}
+
+static DEAL_SCHEMA: Schema = Schema::Table(&[("id", None), ("kind", None), ("text", None), ("cite", None), ("status", None)]);
+static BRIEFING_SCHEMA: Schema = Schema::Table(&[
+    ("title", None),
+    ("date", None),
+    ("updated", None),
+    ("summary", None),
+    ("tags", None),
+    ("draft", None),
+    ("slug", None),
+    ("deal", Some(&DEAL_SCHEMA)),
+]);
+
+/// Checks of front matter values, with the offset of the front matter applied.
+struct Fields<'a, 'c> {
+    ctx: &'a FileContext<'c>,
+    offset: usize,
+    diags: &'a mut Vec<Diagnostic>,
+    ok: bool,
+}
+
+impl Fields<'_, '_> {
+    fn span<T>(&self, v: &Spanned<T>) -> std::ops::Range<usize> {
+        v.span().start + self.offset..v.span().end + self.offset
+    }
+
+    fn error(&mut self, span: std::ops::Range<usize>, message: impl Into<String>, help: Option<String>) {
+        let d = self.ctx.error(span, message).with_help_opt(help);
+        self.diags.push(d);
+        self.ok = false;
+    }
+
+    /// A required, non-empty string.
+    fn required(&mut self, v: Option<Spanned<String>>, key: &str, example: &str) -> String {
+        match v {
+            Some(s) if !s.get_ref().trim().is_empty() => s.into_inner().trim().to_string(),
+            Some(s) => {
+                let span = self.span(&s);
+                self.error(span, format!("`{key}` must not be empty"), None);
+                String::new()
+            }
+            None => {
+                // Point at the opening fence, after a byte-order mark if any.
+                let fence = if self.ctx.text.starts_with('\u{feff}') { 3 } else { 0 };
+                let span = fence..fence + 3;
+                self.error(
+                    span,
+                    format!("missing required key `{key}`"),
+                    Some(format!("add `{key} = {example}` to the front matter")),
+                );
+                String::new()
+            }
+        }
+    }
+
+    fn date(&mut self, v: &Spanned<Datetime>) -> Option<PubDate> {
+        match PubDate::from_toml(v.get_ref()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let span = self.span(v);
+                self.error(span, format!("invalid date: {}", e.message()), Some(e.help().to_string()));
+                None
+            }
+        }
+    }
+
+    fn slug(&mut self, v: Option<Spanned<String>>, path: &std::path::Path) -> (String, Position) {
+        match v {
+            Some(s) => {
+                let span = self.span(&s);
+                let at = self.ctx.position(span.clone());
+                let value = s.into_inner();
+                if !slug::is_valid(&value) {
+                    let fixed = slug::slugify(&value);
+                    let help = if fixed.is_empty() {
+                        "use lowercase letters, digits and hyphens, e.g. `london-handshake`".to_string()
+                    } else {
+                        format!("write it as `{fixed}`")
+                    };
+                    let what = if value.contains(['/', '\\']) || value.contains("..") {
+                        format!("slug `{value}` would write outside its folder in the output")
+                    } else {
+                        format!("slug `{value}` is not a valid URL segment")
+                    };
+                    self.error(span, what, Some(help));
+                }
+                (value, at)
+            }
+            None => {
+                let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+                let value = slug::from_file_stem(&stem);
+                if value.is_empty() {
+                    let d = Diagnostic::error(path, "file name gives an empty slug")
+                        .with_help("rename the file, or set `slug = \"…\"` in the front matter");
+                    self.diags.push(d);
+                    self.ok = false;
+                }
+                (value, self.ctx.position(0..0))
+            }
+        }
+    }
+}
+
+fn parse_briefing(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Briefing> {
+    let ctx = FileContext::new(&file.path, &file.text);
+    let (raw, body, offset): (RawBriefing, Body, usize) = front_matter_and_body(&ctx, &BRIEFING_SCHEMA, diags)?;
+    let mut f = Fields {
+        ctx: &ctx,
+        offset,
+        diags,
+        ok: true,
+    };
+    let title = f.required(raw.title, "title", "\"…\"");
+    let date = match &raw.date {
+        Some(d) => f.date(d),
+        None => {
+            f.required(None, "date", "2025-06-09");
+            None
+        }
+    };
+    let updated = raw.updated.as_ref().and_then(|u| f.date(u));
+    if let (Some(date), Some(updated), Some(raw_updated)) = (date, updated, &raw.updated)
+        && updated < date
+    {
+        let span = f.span(raw_updated);
+        f.error(span, "`updated` is before `date`", Some("an update comes after publication".into()));
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for tag in raw.tags {
+        let span = f.span(&tag);
+        let name = tag.into_inner().trim().to_string();
+        if slug::slugify(&name).is_empty() {
+            f.error(span, "empty tag", Some("tags need at least one letter or digit".into()));
+        } else if tags.iter().any(|t| slug::slugify(t) == slug::slugify(&name)) {
+            let d = ctx.warning(span, format!("tag `{name}` is listed twice"));
+            f.diags.push(d);
+        } else {
+            tags.push(name);
+        }
+    }
+    let (slug, slug_at) = f.slug(raw.slug, &file.path);
+    let summary = raw.summary.map(|s| s.into_inner().trim().to_string());
+    let deal = raw.deal.into_iter().filter_map(|d| deal_point(&mut f, d)).collect();
+    let ok = f.ok;
+    Some(Briefing {
+        path: file.path.clone(),
+        title,
+        date: date.filter(|_| ok)?,
+        updated,
+        summary: summary.filter(|s| !s.is_empty()).unwrap_or_else(|| body.first_paragraph.clone()),
+        tags,
+        draft: raw.draft,
+        slug,
+        slug_at,
+        deal,
+        body,
+    })
+    .filter(|_| ok)
+}
+
+fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
+    let whole = f.span(&raw);
+    let raw = raw.into_inner();
+    let before = f.ok;
+    f.ok = true;
+    let id = match raw.id {
+        Some(id) if slug::is_valid(id.get_ref()) => Some((id.get_ref().clone(), f.ctx.position(f.span(&id)))),
+        Some(id) => {
+            let span = f.span(&id);
+            let fixed = slug::slugify(id.get_ref());
+            f.error(span, format!("deal point id `{}` is not a valid anchor", id.get_ref()), Some(format!("write it as `{fixed}`")));
+            None
+        }
+        None => {
+            f.error(whole.start..whole.start + 8, "deal point without an `id`", Some("add `id = \"a-stable-name\"`".into()));
+            None
+        }
+    };
+    let kind = match raw.kind {
+        Some(k) => match DealKind::parse(k.get_ref()) {
+            Some(kind) => Some(kind),
+            None => {
+                let span = f.span(&k);
+                let help = crate::diag::suggestion(k.get_ref(), DealKind::NAMES)
+                    .unwrap_or_else(|| "use `is`, `is-not` or `open`".into());
+                f.error(span, format!("unknown deal point kind `{}`", k.get_ref()), Some(help));
+                None
+            }
+        },
+        None => {
+            f.error(whole.start..whole.start + 8, "deal point without a `kind`", Some("add `kind = \"is\"`, `\"is-not\"` or `\"open\"`".into()));
+            None
+        }
+    };
+    let text = match raw.text {
+        Some(t) if !t.get_ref().trim().is_empty() => Some(t.into_inner().trim().to_string()),
+        Some(t) => {
+            let span = f.span(&t);
+            f.error(span, "deal point text is empty", Some("say in one sentence what the deal is, is not, or leaves open".into()));
+            None
+        }
+        None => {
+            f.error(whole.start..whole.start + 8, "deal point without a `text`", None);
+            None
+        }
+    };
+    let cite = match raw.cite {
+        Some(c) if !c.get_ref().is_empty() => {
+            let items = c.into_inner();
+            items
+                .into_iter()
+                .map(|s| {
+                    let at = f.ctx.position(f.span(&s));
+                    (s.into_inner(), at)
+                })
+                .collect()
+        }
+        Some(c) => {
+            let span = f.span(&c);
+            f.error(span, "deal point cites no source", Some("add at least one source id: `cite = [\"id\"]`".into()));
+            Vec::new()
+        }
+        None => {
+            f.error(whole.start..whole.start + 8, "deal point without `cite`", Some("add `cite = [\"source-id\"]`".into()));
+            Vec::new()
+        }
+    };
+    let withdrawn = match raw.status {
+        None => false,
+        Some(s) if s.get_ref() == "withdrawn" => true,
+        Some(s) => {
+            let span = f.span(&s);
+            f.error(span, format!("unknown status `{}`", s.get_ref()), Some("the only status is `withdrawn`".into()));
+            false
+        }
+    };
+    let ok = f.ok;
+    f.ok = before && ok;
+    let (id, id_at) = id?;
+    Some(DealPoint {
+        id,
+        id_at,
+        kind: kind?,
+        text: text?,
+        cite,
+        withdrawn,
+    })
+    .filter(|_| ok)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    title: Option<Spanned<String>>,
+    summary: Option<String>,
+    slug: Option<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+}
+
+static PAGE_SCHEMA: Schema = Schema::Table(&[("title", None), ("summary", None), ("slug", None), ("draft", None)]);
+
+fn parse_page(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Page> {
+    let ctx = FileContext::new(&file.path, &file.text);
+    let (raw, body, offset): (RawPage, Body, usize) = front_matter_and_body(&ctx, &PAGE_SCHEMA, diags)?;
+    let mut f = Fields {
+        ctx: &ctx,
+        offset,
+        diags,
+        ok: true,
+    };
+    let title = f.required(raw.title, "title", "\"…\"");
+    let (slug, slug_at) = f.slug(raw.slug, &file.path);
+    let ok = f.ok;
+    let summary = raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Some(Page {
+        path: file.path.clone(),
+        title,
+        summary: summary.unwrap_or_else(|| body.first_paragraph.clone()),
+        slug,
+        slug_at,
+        draft: raw.draft,
+        body,
+    })
+    .filter(|_| ok)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExplainer {
+    title: Option<Spanned<String>>,
+    summary: Option<String>,
+}
+
+static EXPLAINER_SCHEMA: Schema = Schema::Table(&[("title", None), ("summary", None)]);
+
+fn parse_explainer(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Explainer> {
+    let ctx = FileContext::new(&file.path, &file.text);
+    let (raw, body, offset): (RawExplainer, Body, usize) = front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, diags)?;
+    let mut f = Fields {
+        ctx: &ctx,
+        offset,
+        diags,
+        ok: true,
+    };
+    let title = f.required(raw.title, "title", "\"…\"");
+    let ok = f.ok;
+    let summary = raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Some(Explainer {
+        path: file.path.clone(),
+        title,
+        summary: summary.unwrap_or_else(|| body.first_paragraph.clone()),
+        body,
+    })
+    .filter(|_| ok)
+}

@@ -1,0 +1,190 @@
+//! The typed context every template receives.
+//!
+//! Templates never see the internal `Site`: they see these serializable
+//! views, so the theme contract is written down here, in one place. Every
+//! struct is documented field by field; the default theme uses all of them.
+//!
+//! Conventions:
+//! - `path` is root-relative and already carries the base URL's sub-path
+//!   (`/brief/briefings/x/` when `base_url = "https://example.org/brief/"`):
+//!   use it for links inside the site.
+//! - `url` is absolute (`https://example.org/brief/briefings/x/`): use it for
+//!   canonical links, feeds and anything that leaves the site.
+//! - `*_html` and `content` fields are trusted HTML produced by brief; mark
+//!   them `| safe`. Everything else is plain text and is autoescaped.
+
+use serde::Serialize;
+
+/// Site-wide values, available as `site` in every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteContext {
+    /// `title` from site.toml.
+    pub title: String,
+    /// `description` from site.toml.
+    pub description: String,
+    /// `language` from site.toml, for `<html lang>`.
+    pub language: String,
+    /// Absolute base URL, always ending in `/`.
+    pub base_url: String,
+    /// Root-relative prefix of the site, always ending in `/` (`/` or `/brief/`).
+    pub root: String,
+    /// Absolute URL of the site-wide Atom feed.
+    pub feed_url: String,
+    /// Root-relative path of the stylesheet, with a content hash for cache busting.
+    pub style_path: String,
+    /// Root-relative path of the generated syntax-highlighting stylesheet.
+    pub syntax_style_path: String,
+    /// Standalone pages, for the navigation, ordered by title.
+    pub nav: Vec<NavLink>,
+    /// Year of the newest briefing (or of the build), for the footer.
+    pub year: i32,
+    /// True in `brief serve`: drafts and scheduled briefings are shown and marked.
+    pub preview: bool,
+}
+
+/// A link in the site navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    pub title: String,
+    pub path: String,
+}
+
+/// Per-render values shared by every template: where this output lives.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// Root-relative path of the output being rendered.
+    pub path: String,
+    /// Absolute canonical URL of the output being rendered.
+    pub url: String,
+    /// The `<title>` text (already includes the site title where appropriate).
+    pub head_title: String,
+    /// The meta description.
+    pub description: String,
+    /// Which part of the site this is, for highlighting the navigation:
+    /// `home`, `briefing`, `archive`, `tags`, `tag`, `page`, `404`.
+    pub section: &'static str,
+    /// Absolute URL of an Atom feed to advertise with `<link rel="alternate">`.
+    pub feed_url: Option<String>,
+}
+
+/// A tag as shown next to a briefing.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagRef {
+    /// The tag as written in front matter.
+    pub name: String,
+    /// URL-safe form of the name.
+    pub slug: String,
+    /// Root-relative path of the tag's page.
+    pub path: String,
+}
+
+/// A briefing as listed on the home page, the archive and tag pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingSummary {
+    pub title: String,
+    pub path: String,
+    pub url: String,
+    /// `YYYY-MM-DD`, for `<time datetime>`.
+    pub date: String,
+    /// Human form, e.g. `9 June 2025`.
+    pub date_display: String,
+    /// RFC 3339 date-time, for feeds and JSON-LD.
+    pub datetime: String,
+    /// `YYYY-MM-DD` of the last update, if any.
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    /// Plain-text summary: front matter `summary`, else the first paragraph.
+    pub summary: String,
+    pub tags: Vec<TagRef>,
+    pub word_count: usize,
+    /// Minutes, at least 1.
+    pub reading_time: usize,
+    /// Only ever true in previews (`serve`, `--drafts`).
+    pub draft: bool,
+    /// Dated in the future; only ever true in previews (`serve`, `--future`).
+    pub scheduled: bool,
+}
+
+/// One entry of a page's table of contents; `children` are its subsections.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    /// Heading level, 2 to 6 (the page title is the only `h1`).
+    pub level: u8,
+    /// The heading's `id`, to link as `#id`.
+    pub id: String,
+    /// Plain text of the heading.
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A full briefing, as `page` in `briefing.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingContext {
+    #[serde(flatten)]
+    pub summary: BriefingSummary,
+    /// The rendered body (trusted HTML).
+    pub content: String,
+    pub toc: Vec<TocEntry>,
+    /// The next-older and next-newer briefing, for "previous / next" links.
+    pub older: Option<BriefingSummary>,
+    pub newer: Option<BriefingSummary>,
+}
+
+/// A standalone page, as `page` in `page.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandaloneContext {
+    pub title: String,
+    pub path: String,
+    pub url: String,
+    pub summary: String,
+    /// The rendered body (trusted HTML).
+    pub content: String,
+    pub toc: Vec<TocEntry>,
+    pub draft: bool,
+}
+
+/// A numbered link in a pager.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub path: String,
+    pub current: bool,
+}
+
+/// Pagination for the home page and tag pages, as `paginator`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paginator {
+    /// 1-based number of this page.
+    pub current: usize,
+    pub total_pages: usize,
+    /// Number of briefings across all pages.
+    pub total_items: usize,
+    /// The briefings on this page, newest first.
+    pub items: Vec<BriefingSummary>,
+    pub prev_path: Option<String>,
+    pub next_path: Option<String>,
+    /// Every page, for a numbered pager.
+    pub pages: Vec<PagerLink>,
+}
+
+/// A tag with its count, for `/tags/` and as `tag` on a tag page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagContext {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    /// Absolute URL of the tag's Atom feed.
+    pub feed_url: String,
+    /// Number of briefings with this tag.
+    pub count: usize,
+}
+
+/// A month of the archive.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveMonth {
+    /// `YYYY-MM`, usable as an element id.
+    pub id: String,
+    /// Human form, e.g. `June 2025`.
+    pub label: String,
+    pub briefings: Vec<BriefingSummary>,
+}

@@ -1,0 +1,610 @@
+//! Stage 4: the frozen [`Site`] -> output files.
+//!
+//! Every output is a [`Job`]; [`Renderer::jobs`] lists them all and
+//! [`Renderer::render`] turns one into bytes, so jobs run in parallel with
+//! rayon and each is written to the [`Sink`] as soon as it is rendered:
+//! the whole site is never held in memory. `serve` uses the same jobs to
+//! re-render only what a change touches.
+
+pub mod context;
+pub mod highlight;
+pub mod theme;
+
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diag::Diagnostic;
+use crate::parse::{Briefing, Heading};
+use crate::resolve::Site;
+use context::*;
+use theme::{Asset, Theme};
+
+/// Where rendered outputs go: a staging directory, or memory in `serve`.
+pub trait Sink: Sync {
+    /// Writes one output; `path` is relative to the output root, `/`-separated.
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// One output of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    /// Home page N (1-based).
+    Home(usize),
+    /// A briefing, by index into `Site::briefings`.
+    Briefing(usize),
+    /// `/briefings/`, the archive.
+    Archive,
+    /// `/tags/`.
+    Tags,
+    /// A tag's page N (tag index into `Site::tags`, 1-based page).
+    Tag(usize, usize),
+    TagFeed(usize),
+    Feed,
+    Sitemap,
+    Robots,
+    NotFound,
+    /// A standalone page, by index into `Site::pages`.
+    Page(usize),
+    SyntaxCss,
+    /// A static file, by index into the renderer's assets.
+    Static(usize),
+}
+
+/// Briefings per feed: feeds carry full content, so they stay short.
+const FEED_ENTRIES: usize = 20;
+/// Words a minute, for reading time.
+const WORDS_PER_MINUTE: usize = 230;
+
+/// Renders the outputs of one site with one theme.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    site_context: SiteContext,
+    /// One per briefing, same order as `Site::briefings`.
+    summaries: Vec<BriefingSummary>,
+    assets: Vec<(String, Asset)>,
+    /// Renders per job kind, for tests and `serve`'s statistics.
+    pub counts: RenderCounts,
+}
+
+/// How many outputs of each kind were rendered.
+#[derive(Debug, Default)]
+pub struct RenderCounts {
+    pub briefings: AtomicUsize,
+    pub lists: AtomicUsize,
+    pub feeds: AtomicUsize,
+    pub pages: AtomicUsize,
+    pub statics: AtomicUsize,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares rendering. `site_statics` are the site's own `static/`
+    /// files, which override the theme's.
+    pub fn new(site: &'a Site, theme: &'a Theme, site_statics: Vec<(String, Asset)>, preview: bool) -> Self {
+        let mut assets: BTreeMap<String, Asset> = theme.statics.iter().cloned().collect();
+        assets.extend(site_statics);
+        let assets: Vec<(String, Asset)> = assets.into_iter().collect();
+        let base = &site.config.base_url;
+        let style_hash = assets
+            .iter()
+            .find(|(p, _)| p == "style.css")
+            .and_then(|(_, a)| a.read().ok())
+            .map(|bytes| short_hash(&bytes))
+            .unwrap_or_default();
+        let syntax_hash = short_hash(syntax_css(site).as_bytes());
+        let site_context = SiteContext {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            language: site.config.language.clone(),
+            base_url: base.absolute().to_string(),
+            root: base.root().to_string(),
+            feed_url: base.url("atom.xml"),
+            style_path: format!("{}?h={style_hash}", base.path("style.css")),
+            syntax_style_path: format!("{}?h={syntax_hash}", base.path("syntax.css")),
+            nav: site
+                .pages
+                .iter()
+                .map(|p| NavLink {
+                    title: p.title.clone(),
+                    path: base.path(&format!("{}/", p.slug)),
+                })
+                .collect(),
+            year: site.briefings.first().map_or_else(|| site.now.format("%Y").to_string().parse().unwrap_or(2025), |b| b.date.year()),
+            preview,
+        };
+        let mut r = Renderer {
+            site,
+            theme,
+            site_context,
+            summaries: Vec::new(),
+            assets,
+            counts: RenderCounts::default(),
+        };
+        r.summaries = site.briefings.iter().map(|b| r.summary(b)).collect();
+        r
+    }
+
+    /// Every output of the site.
+    pub fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs = Vec::new();
+        let per = site.config.paginate_by;
+        jobs.extend((1..=pages_for(site.briefings.len(), per)).map(Job::Home));
+        jobs.extend((0..site.briefings.len()).map(Job::Briefing));
+        jobs.extend([Job::Archive, Job::Tags, Job::Feed, Job::Sitemap, Job::Robots, Job::NotFound, Job::SyntaxCss]);
+        for (t, tag) in site.tags.iter().enumerate() {
+            jobs.extend((1..=pages_for(tag.briefings.len(), per)).map(|p| Job::Tag(t, p)));
+            jobs.push(Job::TagFeed(t));
+        }
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs.extend((0..self.assets.len()).map(Job::Static));
+        jobs
+    }
+
+    /// The output path of a job, relative to the output root.
+    pub fn output_path(&self, job: Job) -> String {
+        match job {
+            Job::Home(1) => "index.html".into(),
+            Job::Home(n) => format!("page/{n}/index.html"),
+            Job::Briefing(i) => format!("briefings/{}/index.html", self.site.briefings[i].slug),
+            Job::Archive => "briefings/index.html".into(),
+            Job::Tags => "tags/index.html".into(),
+            Job::Tag(t, 1) => format!("tags/{}/index.html", self.site.tags[t].slug),
+            Job::Tag(t, n) => format!("tags/{}/page/{n}/index.html", self.site.tags[t].slug),
+            Job::TagFeed(t) => format!("tags/{}/atom.xml", self.site.tags[t].slug),
+            Job::Feed => "atom.xml".into(),
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::Robots => "robots.txt".into(),
+            Job::NotFound => "404.html".into(),
+            Job::Page(i) => format!("{}/index.html", self.site.pages[i].slug),
+            Job::SyntaxCss => "syntax.css".into(),
+            Job::Static(i) => self.assets[i].0.clone(),
+        }
+    }
+
+    /// Renders every job into `sink`, in parallel. Template errors are
+    /// diagnostics (one per template and message, naming the first output
+    /// that hit it); I/O errors abort.
+    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> io::Result<usize> {
+        let jobs = self.jobs();
+        let generated: HashSet<String> = jobs
+            .iter()
+            .filter(|j| !matches!(j, Job::Static(_)))
+            .map(|j| self.output_path(*j))
+            .collect();
+        for (path, asset) in &self.assets {
+            if generated.contains(path) {
+                let origin = match asset {
+                    Asset::File(p) => p.display().to_string(),
+                    Asset::Embedded(_) => path.clone(),
+                };
+                diags.push(
+                    Diagnostic::error(origin, format!("static file `{path}` would replace a page brief generates"))
+                        .with_help("rename or remove the static file"),
+                );
+            }
+        }
+        let failures: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
+        jobs.par_iter().try_for_each(|&job| -> io::Result<()> {
+            match self.render(job) {
+                Ok(bytes) => sink.write(&self.output_path(job), &bytes),
+                Err(d) => {
+                    let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
+                    f.entry(d.to_string()).and_modify(|(_, n)| *n += 1).or_insert((d, 1));
+                    Ok(())
+                }
+            }
+        })?;
+        for (_, (mut d, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            if n > 1 {
+                d.message.push_str(&format!(" (and {} more outputs)", n - 1));
+            }
+            diags.push(d);
+        }
+        Ok(jobs.len())
+    }
+
+    /// Renders one job.
+    pub fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let base = &site.config.base_url;
+        match job {
+            Job::Home(n) => {
+                self.counts.lists.fetch_add(1, Ordering::Relaxed);
+                let all: Vec<usize> = (0..site.briefings.len()).collect();
+                let paginator = self.paginator(&all, n, "");
+                let title = if n == 1 {
+                    site.config.title.clone()
+                } else {
+                    format!("Page {n} — {}", site.config.title)
+                };
+                let path = if n == 1 { String::new() } else { format!("page/{n}/") };
+                let mut ctx = self.context(&path, title, site.config.description.clone(), "home", None);
+                ctx.insert("paginator", &paginator);
+                self.template("index.html", &ctx, job)
+            }
+            Job::Briefing(i) => {
+                self.counts.briefings.fetch_add(1, Ordering::Relaxed);
+                let b = &site.briefings[i];
+                let page = BriefingContext {
+                    summary: self.summaries[i].clone(),
+                    content: b.body.html.clone(),
+                    toc: toc(&b.body.headings),
+                    older: self.summaries.get(i + 1).cloned(),
+                    newer: i.checked_sub(1).map(|j| self.summaries[j].clone()),
+                };
+                let path = format!("briefings/{}/", b.slug);
+                let mut ctx = self.context(&path, format!("{} — {}", b.title, site.config.title), b.summary.clone(), "briefing", None);
+                ctx.insert("page", &page);
+                self.template("briefing.html", &ctx, job)
+            }
+            Job::Archive => {
+                self.counts.lists.fetch_add(1, Ordering::Relaxed);
+                let mut months: Vec<ArchiveMonth> = Vec::new();
+                for (b, s) in site.briefings.iter().zip(&self.summaries) {
+                    let (id, label) = b.date.month();
+                    match months.last_mut() {
+                        Some(m) if m.id == id => m.briefings.push(s.clone()),
+                        _ => months.push(ArchiveMonth {
+                            id: format!("m-{id}"),
+                            label,
+                            briefings: vec![s.clone()],
+                        }),
+                    }
+                }
+                // Month ids are compared without their prefix above.
+                let mut ctx = self.context("briefings/", format!("Archive — {}", site.config.title), format!("Every briefing of {}, by month.", site.config.title), "archive", None);
+                ctx.insert("months", &months);
+                ctx.insert("total", &site.briefings.len());
+                self.template("archive.html", &ctx, job)
+            }
+            Job::Tags => {
+                self.counts.lists.fetch_add(1, Ordering::Relaxed);
+                let tags: Vec<TagContext> = (0..site.tags.len()).map(|t| self.tag_context(t)).collect();
+                let mut ctx = self.context("tags/", format!("Tags — {}", site.config.title), format!("Every tag of {}.", site.config.title), "tags", None);
+                ctx.insert("tags", &tags);
+                self.template("tags.html", &ctx, job)
+            }
+            Job::Tag(t, n) => {
+                self.counts.lists.fetch_add(1, Ordering::Relaxed);
+                let tag = &site.tags[t];
+                let tag_ctx = self.tag_context(t);
+                let prefix = format!("tags/{}/", tag.slug);
+                let paginator = self.paginator(&tag.briefings, n, &prefix);
+                let path = if n == 1 { prefix.clone() } else { format!("{prefix}page/{n}/") };
+                let title = if n == 1 {
+                    format!("{} — {}", tag.name, site.config.title)
+                } else {
+                    format!("{} (page {n}) — {}", tag.name, site.config.title)
+                };
+                let description = format!("Briefings tagged “{}”.", tag.name);
+                let mut ctx = self.context(&path, title, description, "tag", Some(tag_ctx.feed_url.clone()));
+                ctx.insert("tag", &tag_ctx);
+                ctx.insert("paginator", &paginator);
+                self.template("tag.html", &ctx, job)
+            }
+            Job::TagFeed(t) => {
+                self.counts.feeds.fetch_add(1, Ordering::Relaxed);
+                let tag = &site.tags[t];
+                let prefix = format!("tags/{}/", tag.slug);
+                let title = format!("{} — {}", tag.name, site.config.title);
+                self.feed(&title, &prefix, &tag.briefings, job)
+            }
+            Job::Feed => {
+                self.counts.feeds.fetch_add(1, Ordering::Relaxed);
+                let all: Vec<usize> = (0..site.briefings.len().min(FEED_ENTRIES)).collect();
+                self.feed(&site.config.title, "", &all, job)
+            }
+            Job::Sitemap => {
+                self.counts.feeds.fetch_add(1, Ordering::Relaxed);
+                let mut ctx = Context::new();
+                ctx.insert("entries", &self.sitemap_entries());
+                self.template("sitemap.xml", &ctx, job)
+            }
+            Job::Robots => {
+                let mut ctx = Context::new();
+                ctx.insert("sitemap_url", &base.url("sitemap.xml"));
+                self.template("robots.txt", &ctx, job)
+            }
+            Job::NotFound => {
+                self.counts.pages.fetch_add(1, Ordering::Relaxed);
+                let ctx = self.context("404.html", format!("Page not found — {}", site.config.title), String::new(), "404", None);
+                self.template("404.html", &ctx, job)
+            }
+            Job::Page(i) => {
+                self.counts.pages.fetch_add(1, Ordering::Relaxed);
+                let p = &site.pages[i];
+                let path = format!("{}/", p.slug);
+                let page = StandaloneContext {
+                    title: p.title.clone(),
+                    path: base.path(&path),
+                    url: base.url(&path),
+                    summary: p.summary.clone(),
+                    content: p.body.html.clone(),
+                    toc: toc(&p.body.headings),
+                    draft: p.draft,
+                };
+                let mut ctx = self.context(&path, format!("{} — {}", p.title, site.config.title), p.summary.clone(), "page", None);
+                ctx.insert("page", &page);
+                self.template("page.html", &ctx, job)
+            }
+            Job::SyntaxCss => {
+                self.counts.statics.fetch_add(1, Ordering::Relaxed);
+                Ok(syntax_css(site).into_bytes())
+            }
+            Job::Static(i) => {
+                self.counts.statics.fetch_add(1, Ordering::Relaxed);
+                let (path, asset) = &self.assets[i];
+                asset
+                    .read()
+                    .map(|b| b.into_owned())
+                    .map_err(|e| Diagnostic::error(path.as_str(), format!("cannot read static file: {e}")))
+            }
+        }
+    }
+
+    fn template(&self, name: &str, ctx: &Context, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        self.theme.tera.render(name, ctx).map(String::into_bytes).map_err(|e| {
+            let mut d = theme::template_error(&self.theme.template_dir.join(name), &e);
+            d.message = format!("{} (while rendering /{})", d.message, self.output_path(job).trim_end_matches("index.html"));
+            d
+        })
+    }
+
+    /// The context every HTML template gets: `site` and `meta`.
+    fn context(&self, path: &str, head_title: String, description: String, section: &'static str, feed_url: Option<String>) -> Context {
+        let base = &self.site.config.base_url;
+        let meta = PageMeta {
+            path: base.path(path),
+            url: base.url(path),
+            head_title,
+            description,
+            section,
+            feed_url,
+        };
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_context);
+        ctx.insert("meta", &meta);
+        ctx
+    }
+
+    fn summary(&self, b: &Briefing) -> BriefingSummary {
+        let base = &self.site.config.base_url;
+        let path = format!("briefings/{}/", b.slug);
+        BriefingSummary {
+            title: b.title.clone(),
+            path: base.path(&path),
+            url: base.url(&path),
+            date: b.date.ymd(),
+            date_display: b.date.display(),
+            datetime: b.date.rfc3339(),
+            updated: b.updated.map(|u| u.ymd()),
+            updated_display: b.updated.map(|u| u.display()),
+            summary: b.summary.clone(),
+            tags: b
+                .tags
+                .iter()
+                .map(|name| {
+                    let slug = crate::slug::slugify(name);
+                    TagRef {
+                        path: base.path(&format!("tags/{slug}/")),
+                        name: name.clone(),
+                        slug,
+                    }
+                })
+                .collect(),
+            word_count: b.body.word_count,
+            reading_time: b.body.word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+            draft: b.draft,
+            scheduled: self.site.is_scheduled(b),
+        }
+    }
+
+    fn tag_context(&self, t: usize) -> TagContext {
+        let tag = &self.site.tags[t];
+        let base = &self.site.config.base_url;
+        TagContext {
+            name: tag.name.clone(),
+            slug: tag.slug.clone(),
+            path: base.path(&format!("tags/{}/", tag.slug)),
+            feed_url: base.url(&format!("tags/{}/atom.xml", tag.slug)),
+            count: tag.briefings.len(),
+        }
+    }
+
+    /// Page `n` of `items` (briefing indices); `prefix` is the list's own path.
+    fn paginator(&self, items: &[usize], n: usize, prefix: &str) -> Paginator {
+        let per = self.site.config.paginate_by;
+        let total_pages = pages_for(items.len(), per);
+        let base = &self.site.config.base_url;
+        let page_path = |k: usize| {
+            if k == 1 {
+                base.path(prefix)
+            } else {
+                base.path(&format!("{prefix}page/{k}/"))
+            }
+        };
+        Paginator {
+            current: n,
+            total_pages,
+            total_items: items.len(),
+            items: items.iter().skip((n - 1) * per).take(per).map(|&i| self.summaries[i].clone()).collect(),
+            prev_path: (n > 1).then(|| page_path(n - 1)),
+            next_path: (n < total_pages).then(|| page_path(n + 1)),
+            pages: (1..=total_pages)
+                .map(|k| PagerLink {
+                    number: k,
+                    path: page_path(k),
+                    current: k == n,
+                })
+                .collect(),
+        }
+    }
+
+    fn feed(&self, title: &str, prefix: &str, items: &[usize], job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let base = &site.config.base_url;
+        let entries: Vec<FeedEntry> = items
+            .iter()
+            .take(FEED_ENTRIES)
+            .map(|&i| {
+                let b = &site.briefings[i];
+                let s = &self.summaries[i];
+                FeedEntry {
+                    title: b.title.clone(),
+                    id: s.url.clone(),
+                    url: s.url.clone(),
+                    published: b.date.rfc3339(),
+                    updated: b.updated.unwrap_or(b.date).rfc3339(),
+                    author: site.config.title.clone(),
+                    categories: s.tags.clone(),
+                    summary: b.summary.clone(),
+                    content: b.body.html.clone(),
+                }
+            })
+            .collect();
+        let updated = items
+            .iter()
+            .map(|&i| site.briefings[i].updated.unwrap_or(site.briefings[i].date))
+            .max()
+            .map_or_else(|| site.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), |d| d.rfc3339());
+        let feed = Feed {
+            title: title.to_string(),
+            subtitle: if prefix.is_empty() { site.config.description.clone() } else { String::new() },
+            id: base.url(&format!("{prefix}atom.xml")),
+            self_url: base.url(&format!("{prefix}atom.xml")),
+            alternate_url: base.url(prefix),
+            updated,
+            entries,
+        };
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_context);
+        ctx.insert("feed", &feed);
+        self.template("atom.xml", &ctx, job)
+    }
+
+    fn sitemap_entries(&self) -> Vec<SitemapEntry> {
+        let site = self.site;
+        let base = &site.config.base_url;
+        let newest = site.briefings.first().map(|b| b.updated.unwrap_or(b.date).ymd());
+        let mut entries = vec![
+            SitemapEntry { url: base.url(""), lastmod: newest.clone() },
+            SitemapEntry { url: base.url("briefings/"), lastmod: newest.clone() },
+            SitemapEntry { url: base.url("tags/"), lastmod: newest },
+        ];
+        entries.extend(site.briefings.iter().zip(&self.summaries).map(|(b, s)| SitemapEntry {
+            url: s.url.clone(),
+            lastmod: Some(b.updated.unwrap_or(b.date).ymd()),
+        }));
+        entries.extend(site.tags.iter().map(|t| SitemapEntry {
+            url: base.url(&format!("tags/{}/", t.slug)),
+            lastmod: t.briefings.first().map(|&i| site.briefings[i].date.ymd()),
+        }));
+        entries.extend(site.pages.iter().map(|p| SitemapEntry {
+            url: base.url(&format!("{}/", p.slug)),
+            lastmod: None,
+        }));
+        entries
+    }
+}
+
+#[derive(Serialize)]
+struct Feed {
+    title: String,
+    subtitle: String,
+    id: String,
+    self_url: String,
+    alternate_url: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    id: String,
+    url: String,
+    published: String,
+    updated: String,
+    author: String,
+    categories: Vec<TagRef>,
+    summary: String,
+    content: String,
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    url: String,
+    lastmod: Option<String>,
+}
+
+fn pages_for(items: usize, per: usize) -> usize {
+    items.div_ceil(per).max(1)
+}
+
+fn syntax_css(site: &Site) -> String {
+    highlight::stylesheet(&site.config.highlight.light, &site.config.highlight.dark)
+}
+
+/// A short, stable content hash for cache-busting asset URLs.
+fn short_hash(bytes: &[u8]) -> String {
+    // SipHash with fixed keys: stable across runs of the same binary.
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{:08x}", h.finish() as u32)
+}
+
+/// Nests a flat list of headings into a table of contents.
+pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
+    let mut roots: Vec<TocEntry> = Vec::new();
+    let mut stack: Vec<TocEntry> = Vec::new();
+    fn attach(done: TocEntry, stack: &mut [TocEntry], roots: &mut Vec<TocEntry>) {
+        match stack.last_mut() {
+            Some(parent) => parent.children.push(done),
+            None => roots.push(done),
+        }
+    }
+    for h in headings {
+        while stack.last().is_some_and(|top| top.level >= h.level) {
+            let done = stack.pop().expect("checked non-empty");
+            attach(done, &mut stack, &mut roots);
+        }
+        stack.push(TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            title: h.title.clone(),
+            children: Vec::new(),
+        });
+    }
+    while let Some(done) = stack.pop() {
+        attach(done, &mut stack, &mut roots);
+    }
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(level: u8, id: &str) -> Heading {
+        Heading { level, id: id.into(), title: id.into() }
+    }
+
+    #[test]
+    fn toc_nests_by_level() {
+        let t = toc(&[h(2, "a"), h(3, "a1"), h(4, "a1x"), h(3, "a2"), h(2, "b"), h(4, "b1")]);
+        let shape: Vec<(String, Vec<String>)> = t
+            .iter()
+            .map(|e| (e.id.clone(), e.children.iter().map(|c| c.id.clone()).collect()))
+            .collect();
+        assert_eq!(shape, [("a".into(), vec!["a1".into(), "a2".into()]), ("b".into(), vec!["b1".into()])]);
+        assert_eq!(t[0].children[0].children[0].id, "a1x");
+    }
+}

@@ -1,0 +1,150 @@
+//! Stage 3: parsed documents + config -> the [`Site`], frozen.
+//!
+//! Decides what is published (drafts, scheduled briefings), orders
+//! briefings, groups tags, and checks that no two documents claim the same
+//! output path. After this stage nothing is mutated; rendering only reads.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::parse::{Briefing, Explainer, Page, Parsed};
+use crate::slug::slugify;
+
+/// What to publish, from the command line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Publish {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include briefings dated after `now`.
+    pub future: bool,
+}
+
+/// A tag and the briefings that carry it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    /// Indices into [`Site::briefings`], newest first.
+    pub briefings: Vec<usize>,
+}
+
+/// Everything the renderer needs, decided.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first; equal dates by file path.
+    pub briefings: Vec<Briefing>,
+    /// Standalone pages, ordered by title.
+    pub pages: Vec<Page>,
+    pub explainer: Option<Explainer>,
+    /// Ordered by slug.
+    pub tags: Vec<Tag>,
+    /// When the site was resolved; briefings dated after it are "scheduled".
+    pub now: DateTime<Utc>,
+}
+
+impl Site {
+    /// True if the briefing is dated after the build time (only possible with `--future`).
+    pub fn is_scheduled(&self, b: &Briefing) -> bool {
+        b.date.is_after(self.now)
+    }
+}
+
+/// Top-level output names that standalone pages may not take.
+const RESERVED: &[&str] = &[
+    "briefings", "tags", "sources", "explainer", "search", "page", "atom.xml", "sitemap.xml", "robots.txt",
+    "404.html", "index.html", "syntax.css", "sources.json", "pagefind",
+];
+
+pub fn resolve(
+    config: Config,
+    parsed: Parsed,
+    publish: Publish,
+    now: DateTime<Utc>,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
+    let mut briefings: Vec<Briefing> = parsed
+        .briefings
+        .into_iter()
+        .filter(|b| (publish.drafts || !b.draft) && (publish.future || !b.date.is_after(now)))
+        .collect();
+    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
+    let mut pages: Vec<Page> = parsed.pages.into_iter().filter(|p| publish.drafts || !p.draft).collect();
+    pages.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.path.cmp(&b.path)));
+
+    check_collisions(&briefings, &pages, diags);
+
+    let mut by_slug: HashMap<String, Tag> = HashMap::new();
+    for (i, b) in briefings.iter().enumerate() {
+        for name in &b.tags {
+            let slug = slugify(name);
+            by_slug
+                .entry(slug.clone())
+                .or_insert_with(|| Tag {
+                    name: name.clone(),
+                    slug,
+                    briefings: Vec::new(),
+                })
+                .briefings
+                .push(i);
+        }
+    }
+    let mut tags: Vec<Tag> = by_slug.into_values().collect();
+    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    Site {
+        config,
+        briefings,
+        pages,
+        explainer: parsed.explainer,
+        tags,
+        now,
+    }
+}
+
+/// Two documents writing the same output path is an error naming both.
+fn check_collisions(briefings: &[Briefing], pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let mut claimed: HashMap<String, PathBuf> = HashMap::new();
+    let mut claim = |output: String, path: &PathBuf, at: &crate::diag::Position, what: &str, diags: &mut Vec<Diagnostic>| {
+        if let Some(first) = claimed.get(&output) {
+            // Claims are made in path order, so the later file is reported.
+            diags.push(
+                Diagnostic::at_position(
+                    Severity::Error,
+                    path,
+                    at,
+                    format!("{what} `{output}` is also used by {}", first.display()),
+                )
+                .with_help("give one of them a different `slug` in its front matter"),
+            );
+        } else {
+            claimed.insert(output, path.clone());
+        }
+    };
+    let mut sorted: Vec<&Briefing> = briefings.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for b in sorted {
+        claim(format!("/briefings/{}/", b.slug), &b.path, &b.slug_at, "output path", diags);
+    }
+    let mut sorted: Vec<&Page> = pages.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for p in sorted {
+        if RESERVED.contains(&p.slug.as_str()) {
+            diags.push(
+                Diagnostic::at_position(
+                    Severity::Error,
+                    &p.path,
+                    &p.slug_at,
+                    format!("page slug `{}` is reserved for the site's own `/{}/`", p.slug, p.slug),
+                )
+                .with_help("choose another `slug` for this page"),
+            );
+            continue;
+        }
+        claim(format!("/{}/", p.slug), &p.path, &p.slug_at, "output path", diags);
+    }
+}

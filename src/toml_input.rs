@@ -1,0 +1,120 @@
+//! Reading TOML written by people: site.toml, front matter, sources.toml.
+//!
+//! One path for all three, so every TOML problem is reported the same way:
+//! syntax errors (all of them, not just the first), unknown keys (all of
+//! them, each with a did-you-mean), then type errors from serde, each at its
+//! `path:line:col` in the file, whatever the offset of the TOML within it.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Diagnostic, FileContext, suggestion};
+
+/// The keys a TOML table may have.
+#[derive(Debug)]
+pub enum Schema {
+    /// A table with these keys; a key with a schema holds a table, or an
+    /// array of tables, that must follow it.
+    Table(&'static [(&'static str, Option<&'static Schema>)]),
+    /// A table whose keys are free (ids) and whose values follow the schema.
+    MapOf(&'static Schema),
+}
+
+/// Parses `input`, found at byte `offset` of the file in `ctx`, into `T`.
+/// Problems go to `diags`; `None` means at least one error was reported.
+pub fn parse<T: DeserializeOwned>(
+    ctx: &FileContext,
+    input: &str,
+    offset: usize,
+    schema: &Schema,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let shift = |span: Range<usize>| span.start + offset..span.end + offset;
+    let (table, errors) = DeTable::parse_recoverable(input);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(ctx.error(shift(span), format!("invalid TOML in {what}: {}", one_line(e.message()))));
+        }
+        return None;
+    }
+    let mut unknown = Vec::new();
+    check_keys(table.get_ref(), schema, &mut unknown);
+    if !unknown.is_empty() {
+        unknown.sort_by_key(|(span, _, _)| span.start);
+        for (span, key, allowed) in unknown {
+            let help = suggestion(&key, allowed.iter().copied())
+                .unwrap_or_else(|| format!("allowed keys: {}", allowed.join(", ")));
+            diags.push(ctx.error(shift(span), format!("unknown key `{key}` in {what}")).with_help(help));
+        }
+        return None;
+    }
+    match T::deserialize(toml::de::Deserializer::from(table)) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = one_line(e.message());
+            let help = type_help(&message);
+            diags.push(
+                ctx.error(shift(span), format!("invalid value in {what}: {message}"))
+                    .with_help_opt(help),
+            );
+            None
+        }
+    }
+}
+
+type Unknown = (Range<usize>, String, Vec<&'static str>);
+
+fn check_keys(table: &DeTable, schema: &Schema, out: &mut Vec<Unknown>) {
+    for (key, value) in table.iter() {
+        let nested = match schema {
+            Schema::MapOf(inner) => Some(*inner),
+            Schema::Table(keys) => match keys.iter().find(|(k, _)| *k == key.get_ref().as_ref()) {
+                Some((_, nested)) => *nested,
+                None => {
+                    let allowed = keys.iter().map(|(k, _)| *k).collect();
+                    out.push((key.span(), key.get_ref().to_string(), allowed));
+                    continue;
+                }
+            },
+        };
+        if let Some(nested) = nested {
+            check_value(value, nested, out);
+        }
+    }
+}
+
+fn check_value(value: &Spanned<DeValue>, schema: &Schema, out: &mut Vec<Unknown>) {
+    match value.get_ref() {
+        DeValue::Table(t) => check_keys(t, schema, out),
+        DeValue::Array(items) => {
+            for item in items.iter() {
+                if let DeValue::Table(t) = item.get_ref() {
+                    check_keys(t, schema, out);
+                }
+            }
+        }
+        // A wrong type is reported by serde with its span.
+        _ => {}
+    }
+}
+
+fn one_line(message: &str) -> String {
+    message.trim().lines().map(str::trim).collect::<Vec<_>>().join("; ")
+}
+
+/// A fix for the type errors writers make most.
+fn type_help(message: &str) -> Option<String> {
+    if message.contains("expected a TOML datetime") || message.contains("expected a datetime") {
+        Some("write dates unquoted, as `2025-06-09` or `2025-06-09T14:30:00+01:00`".into())
+    } else if message.contains("expected a sequence") {
+        Some("write a list, e.g. `[\"a\", \"b\"]`".into())
+    } else {
+        None
+    }
+}
