@@ -57,7 +57,11 @@ impl BaseUrl {
         if path.split('/').any(|seg| seg == "." || seg == "..") {
             return Err("must not contain `.` or `..` segments".into());
         }
-        let root = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
+        let root = if path.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{path}/")
+        };
         let scheme = &input[..input.len() - rest.len()];
         Ok(BaseUrl {
             absolute: format!("{scheme}{host}{root}"),
@@ -122,32 +126,38 @@ pub fn parse(path: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Con
     let raw: RawConfig = toml_input::parse(&ctx, text, 0, &SCHEMA, "site.toml", diags)?;
     let before = diags.len();
     let whole = 0..0;
-    let required = |field: Option<Spanned<String>>, name: &str, diags: &mut Vec<Diagnostic>| match field {
-        Some(v) if !v.get_ref().trim().is_empty() => Some(v),
-        Some(v) => {
-            diags.push(ctx.error(v.span(), format!("`{name}` must not be empty")));
-            None
-        }
-        None => {
-            diags.push(
-                ctx.error(whole.clone(), format!("missing required key `{name}`"))
-                    .with_help(format!("add `{name} = \"…\"` at the top of site.toml")),
-            );
-            None
-        }
-    };
+    let required =
+        |field: Option<Spanned<String>>, name: &str, diags: &mut Vec<Diagnostic>| match field {
+            Some(v) if !v.get_ref().trim().is_empty() => Some(v),
+            Some(v) => {
+                diags.push(ctx.error(v.span(), format!("`{name}` must not be empty")));
+                None
+            }
+            None => {
+                diags.push(
+                    ctx.error(whole.clone(), format!("missing required key `{name}`"))
+                        .with_help(format!("add `{name} = \"…\"` at the top of site.toml")),
+                );
+                None
+            }
+        };
     let title = required(raw.title, "title", diags);
-    let base_url = required(raw.base_url, "base_url", diags).and_then(|b| match BaseUrl::parse(b.get_ref()) {
-        Ok(url) => Some(url),
-        Err(why) => {
-            diags.push(
-                ctx.error(b.span(), format!("invalid `base_url`: {why}"))
-                    .with_help("write it as `https://example.org/` or `https://example.org/sub/path/`"),
-            );
-            None
-        }
-    });
-    let language = raw.language.map_or_else(|| "en".to_string(), |l| l.into_inner());
+    let base_url =
+        required(raw.base_url, "base_url", diags).and_then(|b| match BaseUrl::parse(b.get_ref()) {
+            Ok(url) => Some(url),
+            Err(why) => {
+                diags.push(
+                    ctx.error(b.span(), format!("invalid `base_url`: {why}"))
+                        .with_help(
+                            "write it as `https://example.org/` or `https://example.org/sub/path/`",
+                        ),
+                );
+                None
+            }
+        });
+    let language = raw
+        .language
+        .map_or_else(|| "en".to_string(), |l| l.into_inner());
     let theme = match raw.theme {
         Some(t) if is_plain_name(t.get_ref()) => t.into_inner(),
         Some(t) => {
@@ -179,8 +189,11 @@ pub fn parse(path: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Con
                 let help = suggestion(name.get_ref(), names.iter().copied())
                     .unwrap_or_else(|| format!("available themes: {}", names.join(", ")));
                 diags.push(
-                    ctx.error(name.span(), format!("unknown highlighting theme `{}`", name.get_ref()))
-                        .with_help(help),
+                    ctx.error(
+                        name.span(),
+                        format!("unknown highlighting theme `{}`", name.get_ref()),
+                    )
+                    .with_help(help),
                 );
             }
             name.into_inner()
@@ -208,7 +221,9 @@ fn is_plain_name(name: &str) -> bool {
     !name.is_empty()
         && name != "."
         && name != ".."
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 #[cfg(test)]
@@ -220,8 +235,14 @@ mod tests {
         let b = BaseUrl::parse("https://example.org").unwrap();
         assert_eq!((b.absolute(), b.root()), ("https://example.org/", "/"));
         let b = BaseUrl::parse("https://example.org/brief").unwrap();
-        assert_eq!((b.absolute(), b.root()), ("https://example.org/brief/", "/brief/"));
-        assert_eq!(b.url("/briefings/x/"), "https://example.org/brief/briefings/x/");
+        assert_eq!(
+            (b.absolute(), b.root()),
+            ("https://example.org/brief/", "/brief/")
+        );
+        assert_eq!(
+            b.url("/briefings/x/"),
+            "https://example.org/brief/briefings/x/"
+        );
         assert_eq!(b.path("tags/"), "/brief/tags/");
         assert!(BaseUrl::parse("example.org").is_err());
         assert!(BaseUrl::parse("https:///x").is_err());
@@ -238,7 +259,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_all_reported_with_suggestions() {
-        let d = diags_for("titel = \"x\"\nbase_url = \"https://e.org/\"\n[highlight]\nlihgt = \"InspiredGitHub\"\n");
+        let d = diags_for(
+            "titel = \"x\"\nbase_url = \"https://e.org/\"\n[highlight]\nlihgt = \"InspiredGitHub\"\n",
+        );
         assert_eq!(
             d,
             [
@@ -263,10 +286,14 @@ mod tests {
 
     #[test]
     fn unknown_highlight_theme() {
-        let d = diags_for("title = \"t\"\nbase_url = \"https://e.org/\"\n[highlight]\ndark = \"base16-ocean.drak\"\n");
+        let d = diags_for(
+            "title = \"t\"\nbase_url = \"https://e.org/\"\n[highlight]\ndark = \"base16-ocean.drak\"\n",
+        );
         assert_eq!(
             d,
-            ["site.toml:4:8: error: unknown highlighting theme `base16-ocean.drak` (help: did you mean `base16-ocean.dark`?)"]
+            [
+                "site.toml:4:8: error: unknown highlighting theme `base16-ocean.drak` (help: did you mean `base16-ocean.dark`?)"
+            ]
         );
     }
 }

@@ -27,7 +27,9 @@ impl DateError {
     pub fn help(&self) -> &'static str {
         match self {
             DateError::TimeOnly => "give a date, e.g. `2025-06-09`",
-            DateError::NoOffset => "add an offset, e.g. `2025-06-09T14:30:00Z` or `2025-06-09T14:30:00+01:00`, or give only the day",
+            DateError::NoOffset => {
+                "add an offset, e.g. `2025-06-09T14:30:00Z` or `2025-06-09T14:30:00+01:00`, or give only the day"
+            }
             DateError::Invalid => "give a real calendar date, e.g. `2025-06-09`",
         }
     }
@@ -46,9 +48,11 @@ impl PubDate {
         let Some(d) = value.date else {
             return Err(DateError::TimeOnly);
         };
-        let day = NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()).ok_or(DateError::Invalid)?;
+        let day = NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+            .ok_or(DateError::Invalid)?;
         let Some(t) = value.time else {
-            let instant = Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).ok_or(DateError::Invalid)?);
+            let instant =
+                Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).ok_or(DateError::Invalid)?);
             return Ok(PubDate {
                 instant: instant.fixed_offset(),
                 has_time: false,
@@ -68,8 +72,14 @@ impl PubDate {
                 t.nanosecond.unwrap_or(0),
             )
             .ok_or(DateError::Invalid)?;
-        let instant = offset.from_local_datetime(&naive).single().ok_or(DateError::Invalid)?;
-        Ok(PubDate { instant, has_time: true })
+        let instant = offset
+            .from_local_datetime(&naive)
+            .single()
+            .ok_or(DateError::Invalid)?;
+        Ok(PubDate {
+            instant,
+            has_time: true,
+        })
     }
 
     /// A bare day, e.g. for tests and `brief new`.
@@ -93,12 +103,16 @@ impl PubDate {
 
     /// RFC 3339, for feeds, sitemaps and JSON-LD.
     pub fn rfc3339(&self) -> String {
-        self.instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        self.instant
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
     }
 
     /// `YYYY-MM`, and its human form `June 2025`.
     pub fn month(&self) -> (String, String) {
-        (self.instant.format("%Y-%m").to_string(), self.instant.format("%B %Y").to_string())
+        (
+            self.instant.format("%Y-%m").to_string(),
+            self.instant.format("%B %Y").to_string(),
+        )
     }
 
     pub fn year(&self) -> i32 {
@@ -121,7 +135,14 @@ mod tests {
     #[test]
     fn day_and_datetime() {
         let d = parse("2025-06-09").unwrap();
-        assert_eq!((d.ymd(), d.display(), d.rfc3339()), ("2025-06-09".into(), "9 June 2025".into(), "2025-06-09T00:00:00Z".into()));
+        assert_eq!(
+            (d.ymd(), d.display(), d.rfc3339()),
+            (
+                "2025-06-09".into(),
+                "9 June 2025".into(),
+                "2025-06-09T00:00:00Z".into()
+            )
+        );
         let t = parse("2025-06-09T23:30:00-04:00").unwrap();
         assert_eq!(t.ymd(), "2025-06-09");
         assert_eq!(t.rfc3339(), "2025-06-09T23:30:00-04:00");

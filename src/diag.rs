@@ -76,7 +76,12 @@ impl Diagnostic {
     }
 
     /// A problem at a position kept from an earlier stage.
-    pub fn at_position(severity: Severity, path: impl Into<PathBuf>, pos: &Position, message: impl Into<String>) -> Self {
+    pub fn at_position(
+        severity: Severity,
+        path: impl Into<PathBuf>,
+        pos: &Position,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             line: pos.line,
             col: pos.col,
@@ -121,7 +126,12 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let mut out = format!("{}: {}: {}\n", shown.location(), severity_word(self.severity), self.message);
+        let mut out = format!(
+            "{}: {}: {}\n",
+            shown.location(),
+            severity_word(self.severity),
+            self.message
+        );
         let mut group = Group::with_level(level.clone());
         let mut any = false;
         if let Some(frame) = &self.frame {
@@ -139,7 +149,11 @@ impl Diagnostic {
             any = true;
         }
         if any {
-            let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+            let renderer = if color {
+                Renderer::styled()
+            } else {
+                Renderer::plain()
+            };
             out.push_str(&renderer.render(&[group]));
             out.push('\n');
         }
@@ -171,7 +185,13 @@ fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
 /// `path:line:col: severity: message`, without the frame; used in tests and logs.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location(), severity_word(self.severity), self.message)?;
+        write!(
+            f,
+            "{}: {}: {}",
+            self.location(),
+            severity_word(self.severity),
+            self.message
+        )?;
         if let Some(help) = &self.help {
             write!(f, " (help: {help})")?;
         }
@@ -236,13 +256,22 @@ impl<'a> FileContext<'a> {
     }
 
     /// A diagnostic at a byte span of the whole file.
-    pub fn at(&self, severity: Severity, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub fn at(
+        &self,
+        severity: Severity,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (line, col) = self.index.locate(self.text, span.start);
         let range = self.index.line_range(self.text, line);
         let line_start = range.start;
         let text = &self.text[range.clone()];
         let start = span.start.clamp(line_start, range.end) - line_start;
-        let end = span.end.clamp(span.start, range.end).max(span.start.min(range.end)) - line_start;
+        let end = span
+            .end
+            .clamp(span.start, range.end)
+            .max(span.start.min(range.end))
+            - line_start;
         Diagnostic {
             severity,
             path: self.path.to_path_buf(),
@@ -277,7 +306,10 @@ impl<'a> FileContext<'a> {
 }
 
 /// The closest candidate to a misspelt word, if any is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     // Fewest edits (a swap of two letters is one), then closest length,
     // then most shared prefix; at most a third of the word may change.
     let limit = (word.chars().count() / 3).max(1);
@@ -286,7 +318,12 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|c| {
             let distance = strsim::damerau_levenshtein(word, c);
             let length_gap = word.len().abs_diff(c.len());
-            (distance, length_gap, -(strsim::jaro_winkler(word, c) * 1000.0) as i64, c)
+            (
+                distance,
+                length_gap,
+                -(strsim::jaro_winkler(word, c) * 1000.0) as i64,
+                c,
+            )
         })
         .filter(|(distance, ..)| *distance <= limit)
         .min()
@@ -301,7 +338,9 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
 /// Sorts diagnostics by path and position so output is stable whatever the
 /// order the parallel stages finished in.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message)));
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+    });
 }
 
 #[cfg(test)]
@@ -327,10 +366,15 @@ mod tests {
     fn frame_points_at_the_span() {
         let text = "+++\ntitel = \"x\"\n+++\n";
         let ctx = FileContext::new(Path::new("content/a.md"), text);
-        let d = ctx.error(4..9, "unknown key `titel`").with_help("did you mean `title`?");
+        let d = ctx
+            .error(4..9, "unknown key `titel`")
+            .with_help("did you mean `title`?");
         assert_eq!(d.location(), "content/a.md:2:1");
         let shown = d.render(Path::new(""), false);
-        assert!(shown.starts_with("content/a.md:2:1: error: unknown key `titel`\n"), "{shown}");
+        assert!(
+            shown.starts_with("content/a.md:2:1: error: unknown key `titel`\n"),
+            "{shown}"
+        );
         assert!(shown.contains("2 | titel = \"x\""), "{shown}");
         assert!(shown.contains("^^^^^"), "{shown}");
         assert!(shown.contains("help: did you mean `title`?"), "{shown}");

@@ -119,14 +119,17 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
     };
     let config = config.map(|mut c| -> Result<_, Error> {
         if let Some(url) = &opts.base_url {
-            c.base_url = config::BaseUrl::parse(url).map_err(|why| Error::Usage(format!("invalid --base-url `{url}`: {why}")))?;
+            c.base_url = config::BaseUrl::parse(url)
+                .map_err(|why| Error::Usage(format!("invalid --base-url `{url}`: {why}")))?;
         }
         Ok(c)
     });
     let config = config.transpose()?;
     let files = load::content(root, diags);
     let parsed = parse::parse(files, diags);
-    let theme = config.as_ref().and_then(|c| theme::load(root, &c.theme, diags));
+    let theme = config
+        .as_ref()
+        .and_then(|c| theme::load(root, &c.theme, diags));
     let statics = load::statics(root, &root.join("static"), diags)
         .into_iter()
         .map(|f| (f.output, Asset::File(f.source)))
@@ -135,7 +138,11 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
         return Ok(None);
     };
     let site = resolve::resolve(config, parsed, opts.publish, opts.now, diags);
-    Ok(Some(Prepared { site, theme, statics }))
+    Ok(Some(Prepared {
+        site,
+        theme,
+        statics,
+    }))
 }
 
 /// `brief check`: every problem, nothing written.
@@ -158,7 +165,10 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
 pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
     let start = Instant::now();
     if let Some(why) = write::refuse_reason(&opts.root, output) {
-        return Err(Error::Usage(format!("refusing to write the site into {}: {why}", output.display())));
+        return Err(Error::Usage(format!(
+            "refusing to write the site into {}: {why}",
+            output.display()
+        )));
     }
     let mut diags = Vec::new();
     let prepared = prepare(opts, &mut diags)?;
@@ -169,7 +179,12 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
             source,
         };
         let staging = write::Staging::create(output).map_err(io)?;
-        let renderer = render::Renderer::new(&p.site, &p.theme, p.statics, opts.publish.drafts || opts.publish.future);
+        let renderer = render::Renderer::new(
+            &p.site,
+            &p.theme,
+            p.statics,
+            opts.publish.drafts || opts.publish.future,
+        );
         let outputs = renderer.render_all(&staging, &mut diags).map_err(io)?;
         if !diags.iter().any(Diagnostic::is_error) {
             staging.commit().map_err(io)?;

@@ -76,15 +76,26 @@ pub fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
         match classify(&rel) {
             Some(kind) => found.push((abs, rel, kind)),
             None if rel.extension().is_some_and(|e| e == "md") => diags.push(
-                Diagnostic::warning(&rel, "markdown file outside content/briefings/ and content/pages/; ignored")
-                    .with_help("move briefings to content/briefings/ and standalone pages to content/pages/"),
+                Diagnostic::warning(
+                    &rel,
+                    "markdown file outside content/briefings/ and content/pages/; ignored",
+                )
+                .with_help(
+                    "move briefings to content/briefings/ and standalone pages to content/pages/",
+                ),
             ),
             None => {}
         }
     }
     let read: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
-        .map(|(abs, rel, kind)| read_text(&abs, &rel).map(|text| SourceFile { path: rel, kind, text }))
+        .map(|(abs, rel, kind)| {
+            read_text(&abs, &rel).map(|text| SourceFile {
+                path: rel,
+                kind,
+                text,
+            })
+        })
         .collect();
     let mut files = Vec::with_capacity(read.len());
     for r in read {
@@ -102,15 +113,23 @@ pub fn statics(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Stat
         .into_iter()
         .filter_map(|(abs, _)| {
             let inside = abs.strip_prefix(dir).ok()?;
-            let output = inside.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
-            Some(StaticFile { source: abs, output })
+            let output = inside
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            Some(StaticFile {
+                source: abs,
+                output,
+            })
         })
         .collect()
 }
 
 /// Reads one file as UTF-8; the diagnostic says where decoding failed.
 pub fn read_text(abs: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let bytes = fs::read(abs).map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
+    let bytes =
+        fs::read(abs).map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid_up_to = e.utf8_error().valid_up_to();
         let prefix = std::str::from_utf8(&e.as_bytes()[..valid_up_to]).unwrap_or_default();
@@ -118,7 +137,10 @@ pub fn read_text(abs: &Path, rel: &Path) -> Result<String, Diagnostic> {
         Diagnostic {
             line,
             col,
-            ..Diagnostic::error(rel, format!("invalid UTF-8 (byte {valid_up_to} of the file)"))
+            ..Diagnostic::error(
+                rel,
+                format!("invalid UTF-8 (byte {valid_up_to} of the file)"),
+            )
         }
         .with_help("save the file as UTF-8")
     })
@@ -132,16 +154,26 @@ fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, P
         return out;
     }
     let site = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut it = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    let mut it = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let rel = e.path().map(|p| relative(root, p)).unwrap_or_else(|| relative(root, dir));
+                let rel = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| relative(root, dir));
                 let msg = if e.loop_ancestor().is_some() {
                     "symlink loop; not followed".to_string()
                 } else {
-                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    )
                 };
                 diags.push(Diagnostic::warning(rel, msg));
                 continue;
@@ -155,11 +187,15 @@ fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, P
             continue;
         }
         if entry.path_is_symlink() {
-            let inside = fs::canonicalize(entry.path()).is_ok_and(|target| target.starts_with(&site));
+            let inside =
+                fs::canonicalize(entry.path()).is_ok_and(|target| target.starts_with(&site));
             if !inside {
                 diags.push(
-                    Diagnostic::warning(relative(root, entry.path()), "symlink leads outside the site; not followed")
-                        .with_help("copy the file into the site instead"),
+                    Diagnostic::warning(
+                        relative(root, entry.path()),
+                        "symlink leads outside the site; not followed",
+                    )
+                    .with_help("copy the file into the site instead"),
                 );
                 if entry.file_type().is_dir() {
                     it.skip_current_dir();
@@ -184,12 +220,27 @@ mod tests {
 
     #[test]
     fn classifies_by_place() {
-        assert_eq!(classify(Path::new("content/briefings/a.md")), Some(FileKind::Briefing));
-        assert_eq!(classify(Path::new("content/briefings/2025/a.md")), Some(FileKind::Briefing));
-        assert_eq!(classify(Path::new("content/pages/about.md")), Some(FileKind::Page));
+        assert_eq!(
+            classify(Path::new("content/briefings/a.md")),
+            Some(FileKind::Briefing)
+        );
+        assert_eq!(
+            classify(Path::new("content/briefings/2025/a.md")),
+            Some(FileKind::Briefing)
+        );
+        assert_eq!(
+            classify(Path::new("content/pages/about.md")),
+            Some(FileKind::Page)
+        );
         assert_eq!(classify(Path::new("content/pages/x/about.md")), None);
-        assert_eq!(classify(Path::new("content/explainer.md")), Some(FileKind::Explainer));
-        assert_eq!(classify(Path::new("content/sources.toml")), Some(FileKind::Sources));
+        assert_eq!(
+            classify(Path::new("content/explainer.md")),
+            Some(FileKind::Explainer)
+        );
+        assert_eq!(
+            classify(Path::new("content/sources.toml")),
+            Some(FileKind::Sources)
+        );
         assert_eq!(classify(Path::new("content/briefings/a.txt")), None);
     }
 

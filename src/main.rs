@@ -9,9 +9,9 @@ use clap::Parser;
 
 mod cli;
 
-use cli::{Cli, Command};
 use brief::resolve::Publish;
 use brief::{Options, Report};
+use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -37,7 +37,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let report = brief::build(&opts, &output)?;
             print_diagnostics(&args.root, &report);
             if report.errors() > 0 {
-                eprintln!("build failed: {}; {} left as it was", counts(&report), output.display());
+                eprintln!(
+                    "build failed: {}; {} left as it was",
+                    counts(&report),
+                    output.display()
+                );
                 return Ok(ExitCode::from(1));
             }
             println!(
@@ -47,7 +51,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 report.outputs,
                 output.display(),
                 report.millis,
-                if report.warnings() > 0 { format!(" with {}", counts(&report)) } else { String::new() }
+                if report.warnings() > 0 {
+                    format!(" with {}", counts(&report))
+                } else {
+                    String::new()
+                }
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -59,13 +67,19 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 eprintln!("check failed: {}", counts(&report));
                 return Ok(ExitCode::from(1));
             }
-            println!("checked {} briefings and {} pages: {}", report.briefings, report.pages, counts(&report));
+            println!(
+                "checked {} briefings and {} pages: {}",
+                report.briefings,
+                report.pages,
+                counts(&report)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::New(args) => {
             let date = match &args.date {
-                Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|e| anyhow::anyhow!("invalid --date `{d}`: {e}; write it as YYYY-MM-DD"))?,
+                Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| {
+                    anyhow::anyhow!("invalid --date `{d}`: {e}; write it as YYYY-MM-DD")
+                })?,
                 None => chrono::Local::now().date_naive(),
             };
             let path = brief::scaffold::new_briefing(&args.root, &args.title, &args.tags, date)?;
@@ -77,7 +91,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
 
 fn print_diagnostics(root: &Path, report: &Report) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let prefix = if root == Path::new(".") { Path::new("") } else { root };
+    let prefix = if root == Path::new(".") {
+        Path::new("")
+    } else {
+        root
+    };
     for d in &report.diagnostics {
         eprint!("{}", d.render(prefix, color));
     }
@@ -85,5 +103,9 @@ fn print_diagnostics(root: &Path, report: &Report) {
 
 fn counts(report: &Report) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(report.errors(), "error"), plural(report.warnings(), "warning"))
+    format!(
+        "{}, {}",
+        plural(report.errors(), "error"),
+        plural(report.warnings(), "warning")
+    )
 }

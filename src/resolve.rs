@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
-use crate::parse::{Briefing, Explainer, Page, Parsed};
+use crate::parse::sources::Registry;
+use crate::parse::{Body, Briefing, Explainer, Page, Parsed};
 use crate::slug::slugify;
 
 /// What to publish, from the command line.
@@ -43,11 +44,46 @@ pub struct Site {
     pub explainer: Option<Explainer>,
     /// Ordered by slug.
     pub tags: Vec<Tag>,
+    pub registry: Registry,
+    /// For each source (same order as the registry), the documents citing
+    /// it: newest briefing first, then pages, then the explainer.
+    pub cited_by: Vec<Vec<Citing>>,
     /// When the site was resolved; briefings dated after it are "scheduled".
     pub now: DateTime<Utc>,
 }
 
+/// A document that cites a source, and which of its numbered sources it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Citing {
+    pub doc: DocRef,
+    /// Index into the document's `body.citations`.
+    pub cited: usize,
+}
+
+/// A published document of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocRef {
+    Briefing(usize),
+    Page(usize),
+    Explainer,
+}
+
 impl Site {
+    /// The rendered body of a document.
+    pub fn body(&self, doc: DocRef) -> &Body {
+        match doc {
+            DocRef::Briefing(i) => &self.briefings[i].body,
+            DocRef::Page(i) => &self.pages[i].body,
+            DocRef::Explainer => {
+                &self
+                    .explainer
+                    .as_ref()
+                    .expect("DocRef::Explainer only exists with an explainer")
+                    .body
+            }
+        }
+    }
+
     /// True if the briefing is dated after the build time (only possible with `--future`).
     pub fn is_scheduled(&self, b: &Briefing) -> bool {
         b.date.is_after(self.now)
@@ -56,8 +92,20 @@ impl Site {
 
 /// Top-level output names that standalone pages may not take.
 const RESERVED: &[&str] = &[
-    "briefings", "tags", "sources", "explainer", "search", "page", "atom.xml", "sitemap.xml", "robots.txt",
-    "404.html", "index.html", "syntax.css", "sources.json", "pagefind",
+    "briefings",
+    "tags",
+    "sources",
+    "explainer",
+    "search",
+    "page",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "index.html",
+    "syntax.css",
+    "sources.json",
+    "pagefind",
 ];
 
 pub fn resolve(
@@ -67,13 +115,18 @@ pub fn resolve(
     now: DateTime<Utc>,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
+    check_sources(&parsed, diags);
     let mut briefings: Vec<Briefing> = parsed
         .briefings
         .into_iter()
         .filter(|b| (publish.drafts || !b.draft) && (publish.future || !b.date.is_after(now)))
         .collect();
     briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
-    let mut pages: Vec<Page> = parsed.pages.into_iter().filter(|p| publish.drafts || !p.draft).collect();
+    let mut pages: Vec<Page> = parsed
+        .pages
+        .into_iter()
+        .filter(|p| publish.drafts || !p.draft)
+        .collect();
     pages.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.path.cmp(&b.path)));
 
     check_collisions(&briefings, &pages, diags);
@@ -96,20 +149,100 @@ pub fn resolve(
     let mut tags: Vec<Tag> = by_slug.into_values().collect();
     tags.sort_by(|a, b| a.slug.cmp(&b.slug));
 
+    let registry = parsed.registry;
+    let mut cited_by: Vec<Vec<Citing>> = vec![Vec::new(); registry.sources.len()];
+    let docs = (0..briefings.len())
+        .map(|i| (DocRef::Briefing(i), &briefings[i].body))
+        .chain(
+            pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (DocRef::Page(i), &p.body)),
+        )
+        .chain(
+            parsed
+                .explainer
+                .iter()
+                .map(|e| (DocRef::Explainer, &e.body)),
+        );
+    for (doc, body) in docs {
+        for (cited, c) in body.citations.iter().enumerate() {
+            if let Some(s) = registry.index_of(&c.id) {
+                cited_by[s].push(Citing { doc, cited });
+            }
+        }
+    }
+
     Site {
         config,
         briefings,
         pages,
         explainer: parsed.explainer,
         tags,
+        registry,
+        cited_by,
         now,
+    }
+}
+
+/// Explainer points must cite known sources; every source should be cited
+/// somewhere (drafts count: a draft's sources are not unused).
+fn check_sources(parsed: &Parsed, diags: &mut Vec<Diagnostic>) {
+    let registry = &parsed.registry;
+    let mut used: HashMap<&str, bool> = registry.ids().map(|id| (id, false)).collect();
+    let bodies = parsed
+        .briefings
+        .iter()
+        .map(|b| &b.body)
+        .chain(parsed.pages.iter().map(|p| &p.body))
+        .chain(parsed.explainer.iter().map(|e| &e.body));
+    for body in bodies {
+        for c in &body.citations {
+            used.insert(c.id.as_str(), true);
+        }
+    }
+    for b in &parsed.briefings {
+        for point in &b.deal {
+            for (id, at) in &point.cite {
+                if registry.get(id).is_some() {
+                    used.insert(id.as_str(), true);
+                } else {
+                    diags.push(
+                        Diagnostic::at_position(
+                            Severity::Error,
+                            &b.path,
+                            at,
+                            format!("unknown source id `{id}` in deal point `{}`", point.id),
+                        )
+                        .with_help(registry.help_for_unknown(id)),
+                    );
+                }
+            }
+        }
+    }
+    for source in &registry.sources {
+        if used.get(source.id.as_str()) == Some(&false) {
+            diags.push(
+                Diagnostic::at_position(
+                    Severity::Warning,
+                    &registry.path,
+                    &source.at,
+                    format!("source `{}` is never cited", source.id),
+                )
+                .with_help("cite it as `[@id]` in a briefing, or remove it from the registry"),
+            );
+        }
     }
 }
 
 /// Two documents writing the same output path is an error naming both.
 fn check_collisions(briefings: &[Briefing], pages: &[Page], diags: &mut Vec<Diagnostic>) {
     let mut claimed: HashMap<String, PathBuf> = HashMap::new();
-    let mut claim = |output: String, path: &PathBuf, at: &crate::diag::Position, what: &str, diags: &mut Vec<Diagnostic>| {
+    let mut claim = |output: String,
+                     path: &PathBuf,
+                     at: &crate::diag::Position,
+                     what: &str,
+                     diags: &mut Vec<Diagnostic>| {
         if let Some(first) = claimed.get(&output) {
             // Claims are made in path order, so the later file is reported.
             diags.push(
@@ -128,7 +261,13 @@ fn check_collisions(briefings: &[Briefing], pages: &[Page], diags: &mut Vec<Diag
     let mut sorted: Vec<&Briefing> = briefings.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for b in sorted {
-        claim(format!("/briefings/{}/", b.slug), &b.path, &b.slug_at, "output path", diags);
+        claim(
+            format!("/briefings/{}/", b.slug),
+            &b.path,
+            &b.slug_at,
+            "output path",
+            diags,
+        );
     }
     let mut sorted: Vec<&Page> = pages.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
@@ -139,12 +278,21 @@ fn check_collisions(briefings: &[Briefing], pages: &[Page], diags: &mut Vec<Diag
                     Severity::Error,
                     &p.path,
                     &p.slug_at,
-                    format!("page slug `{}` is reserved for the site's own `/{}/`", p.slug, p.slug),
+                    format!(
+                        "page slug `{}` is reserved for the site's own `/{}/`",
+                        p.slug, p.slug
+                    ),
                 )
                 .with_help("choose another `slug` for this page"),
             );
             continue;
         }
-        claim(format!("/{}/", p.slug), &p.path, &p.slug_at, "output path", diags);
+        claim(
+            format!("/{}/", p.slug),
+            &p.path,
+            &p.slug_at,
+            "output path",
+            diags,
+        );
     }
 }

@@ -8,13 +8,23 @@ use crate::Error;
 use crate::slug::slugify;
 
 /// Writes `content/briefings/<date>-<slug>.md` under `root`; never overwrites.
-pub fn new_briefing(root: &Path, title: &str, tags: &[String], date: chrono::NaiveDate) -> Result<PathBuf, Error> {
+pub fn new_briefing(
+    root: &Path,
+    title: &str,
+    tags: &[String],
+    date: chrono::NaiveDate,
+) -> Result<PathBuf, Error> {
     let slug = slugify(title);
     if slug.is_empty() {
-        return Err(Error::Usage(format!("the title `{title}` has no letters or digits to make a file name from")));
+        return Err(Error::Usage(format!(
+            "the title `{title}` has no letters or digits to make a file name from"
+        )));
     }
     if !root.join(crate::config::FILE_NAME).is_file() {
-        return Err(Error::Usage(format!("{} is not a brief site: it has no site.toml", root.display())));
+        return Err(Error::Usage(format!(
+            "{} is not a brief site: it has no site.toml",
+            root.display()
+        )));
     }
     let dir = root.join("content").join("briefings");
     let path = dir.join(format!("{}-{slug}.md", date.format("%Y-%m-%d")));
@@ -36,10 +46,17 @@ pub fn new_briefing(root: &Path, title: &str, tags: &[String], date: chrono::Nai
         tags.join(", "),
     );
     // `create_new` makes the no-overwrite check and the write one atomic step.
-    let mut file = match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+    let mut file = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(Error::Usage(format!("{} already exists; not overwriting it", path.display())));
+            return Err(Error::Usage(format!(
+                "{} already exists; not overwriting it",
+                path.display()
+            )));
         }
         Err(e) => return Err(io(e)),
     };

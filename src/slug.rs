@@ -48,7 +48,10 @@ mod tests {
 
     #[test]
     fn slugify_examples() {
-        assert_eq!(slugify("Washington goes to London"), "washington-goes-to-london");
+        assert_eq!(
+            slugify("Washington goes to London"),
+            "washington-goes-to-london"
+        );
         assert_eq!(slugify("  China's 70%  share!  "), "chinas-70-share");
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("Ré-export"), "ré-export");
@@ -57,7 +60,10 @@ mod tests {
 
     #[test]
     fn file_stems() {
-        assert_eq!(from_file_stem("2025-06-09-london-handshake"), "london-handshake");
+        assert_eq!(
+            from_file_stem("2025-06-09-london-handshake"),
+            "london-handshake"
+        );
         assert_eq!(from_file_stem("2025-06-09"), "2025-06-09");
         assert_eq!(from_file_stem("About Us"), "about-us");
     }

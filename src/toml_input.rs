@@ -38,7 +38,10 @@ pub fn parse<T: DeserializeOwned>(
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            diags.push(ctx.error(shift(span), format!("invalid TOML in {what}: {}", one_line(e.message()))));
+            diags.push(ctx.error(
+                shift(span),
+                format!("invalid TOML in {what}: {}", one_line(e.message())),
+            ));
         }
         return None;
     }
@@ -49,7 +52,10 @@ pub fn parse<T: DeserializeOwned>(
         for (span, key, allowed) in unknown {
             let help = suggestion(&key, allowed.iter().copied())
                 .unwrap_or_else(|| format!("allowed keys: {}", allowed.join(", ")));
-            diags.push(ctx.error(shift(span), format!("unknown key `{key}` in {what}")).with_help(help));
+            diags.push(
+                ctx.error(shift(span), format!("unknown key `{key}` in {what}"))
+                    .with_help(help),
+            );
         }
         return None;
     }
@@ -105,7 +111,12 @@ fn check_value(value: &Spanned<DeValue>, schema: &Schema, out: &mut Vec<Unknown>
 }
 
 fn one_line(message: &str) -> String {
-    message.trim().lines().map(str::trim).collect::<Vec<_>>().join("; ")
+    message
+        .trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A fix for the type errors writers make most.

@@ -60,7 +60,10 @@ fn absolute(p: &Path) -> PathBuf {
     let mut existing = out.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -87,9 +90,14 @@ impl Staging {
     /// Creates `.<name>.staging-<pid>` next to `output`.
     pub fn create(output: &Path) -> io::Result<Staging> {
         let output = absolute(output);
-        let parent = output.parent().ok_or_else(|| io::Error::other("output has no parent directory"))?;
+        let parent = output
+            .parent()
+            .ok_or_else(|| io::Error::other("output has no parent directory"))?;
         fs::create_dir_all(parent)?;
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
@@ -105,7 +113,11 @@ impl Staging {
     /// Swaps the staging directory in for the output.
     pub fn commit(mut self) -> io::Result<()> {
         let parent = self.output.parent().expect("checked in create");
-        let name = self.output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = self
+            .output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         let had_output = self.output.exists();
         if had_output {
@@ -151,9 +163,15 @@ pub fn safe_join(dir: &Path, rel: &str) -> io::Result<PathBuf> {
     for part in rel.split('/') {
         match part {
             "" | "." => continue,
-            ".." => return Err(io::Error::other(format!("output path `{rel}` leaves the output directory"))),
+            ".." => {
+                return Err(io::Error::other(format!(
+                    "output path `{rel}` leaves the output directory"
+                )));
+            }
             p if p.contains('\\') || p.contains(':') && cfg!(windows) => {
-                return Err(io::Error::other(format!("output path `{rel}` is not portable")));
+                return Err(io::Error::other(format!(
+                    "output path `{rel}` is not portable"
+                )));
             }
             p => out.push(p),
         }
@@ -185,7 +203,10 @@ mod tests {
     #[test]
     fn safe_join_rejects_traversal() {
         let d = Path::new("/out");
-        assert_eq!(safe_join(d, "a/b/index.html").unwrap(), Path::new("/out/a/b/index.html"));
+        assert_eq!(
+            safe_join(d, "a/b/index.html").unwrap(),
+            Path::new("/out/a/b/index.html")
+        );
         assert!(safe_join(d, "../x").is_err());
         assert!(safe_join(d, "a/../../x").is_err());
     }

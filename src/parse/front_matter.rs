@@ -109,7 +109,10 @@ mod tests {
     #[test]
     fn fence_lookalikes_are_not_fences() {
         assert_eq!(split("++++\nx\n+++\n"), Err(SplitError::NoOpeningFence));
-        assert_eq!(split("+++\nx = \"+++ \"\n"), Err(SplitError::Unterminated(0..3)));
+        assert_eq!(
+            split("+++\nx = \"+++ \"\n"),
+            Err(SplitError::Unterminated(0..3))
+        );
     }
 
     #[test]
@@ -117,7 +120,10 @@ mod tests {
         assert_eq!(split(""), Err(SplitError::Empty));
         assert_eq!(split("\u{feff}\n  \n"), Err(SplitError::Empty));
         assert_eq!(split("# Title\n"), Err(SplitError::NoOpeningFence));
-        assert_eq!(split("+++\ntitle = 1\n"), Err(SplitError::Unterminated(0..3)));
+        assert_eq!(
+            split("+++\ntitle = 1\n"),
+            Err(SplitError::Unterminated(0..3))
+        );
     }
 
     proptest::proptest! {

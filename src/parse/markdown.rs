@@ -9,9 +9,14 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    html,
+};
 
 use crate::diag::{Diagnostic, FileContext};
+use crate::parse::citation;
+use crate::parse::sources::Registry;
 use crate::render::highlight::{self, escape_into};
 use crate::slug::slugify;
 
@@ -32,6 +37,25 @@ pub struct Body {
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
     pub word_count: usize,
+    /// Every source cited, in order of first use (index + 1 is its number).
+    pub citations: Vec<CitedSource>,
+}
+
+/// A source cited in a body, with every place it is cited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitedSource {
+    pub id: String,
+    pub uses: Vec<CitationUse>,
+}
+
+/// One place a source is cited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitationUse {
+    /// The marker's element id, e.g. `cite-2-b`, for back-links.
+    pub anchor: String,
+    pub locator: Option<String>,
+    /// The sentence around the citation, as plain text.
+    pub context: String,
 }
 
 /// The markdown extensions brief enables, in one place.
@@ -44,9 +68,31 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `body`, which starts at byte `offset` of the file in `ctx`.
-pub fn render(ctx: &FileContext, body: &str, offset: usize, diags: &mut Vec<Diagnostic>) -> Body {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+/// Renders `body`, which starts at byte `offset` of the file in `ctx`;
+/// citations are numbered and checked against `registry`.
+pub fn render(
+    ctx: &FileContext,
+    body: &str,
+    offset: usize,
+    registry: &Registry,
+    diags: &mut Vec<Diagnostic>,
+) -> Body {
+    // `[@…]` reaches us as a reference link without a definition: turn it
+    // into a link to `cite:N`, N indexing the labels collected here.
+    let mut labels: Vec<Range<usize>> = Vec::new();
+    let callback = |link: BrokenLink<'_>| {
+        citation::is_citation(&link.reference).then(|| {
+            labels.push(link.span.clone());
+            (
+                CowStr::from(format!("{CITE_SCHEME}{}", labels.len() - 1)),
+                CowStr::Borrowed(""),
+            )
+        })
+    };
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_with_broken_link_callback(body, options(), Some(callback))
+            .into_offset_iter()
+            .collect();
     for (event, range) in &events {
         if let Some(name) = undefined_footnote(body, event, range) {
             let span = range.start - 1 + offset..range.end + 1 + offset;
@@ -58,8 +104,14 @@ pub fn render(ctx: &FileContext, body: &str, offset: usize, diags: &mut Vec<Diag
     }
     let mut r = Renderer {
         ctx,
+        body,
         offset,
         diags,
+        registry,
+        labels,
+        in_citation: false,
+        citations: Vec::new(),
+        blocks: Vec::new(),
         out: Vec::with_capacity(events.len()),
         footnote_defs: HashMap::new(),
         current_def: None,
@@ -102,8 +154,18 @@ enum ParagraphState {
 
 struct Renderer<'a, 'c> {
     ctx: &'c FileContext<'c>,
+    body: &'a str,
     offset: usize,
     diags: &'c mut Vec<Diagnostic>,
+    registry: &'c Registry,
+    /// Body spans of the `[@…]` citations, indexed by `cite:N`.
+    labels: Vec<Range<usize>>,
+    /// Inside a citation's link: its text is not output.
+    in_citation: bool,
+    citations: Vec<CitedSource>,
+    /// Plain text of the open text blocks (paragraph, heading, cell, item),
+    /// innermost last, with the citations waiting for their sentence.
+    blocks: Vec<(String, Vec<(usize, usize, usize)>)>,
     out: Vec<Event<'a>>,
     footnote_defs: HashMap<String, Vec<Event<'a>>>,
     current_def: Option<String>,
@@ -129,7 +191,10 @@ impl<'a> Renderer<'a, '_> {
         if let Some(h) = &mut self.heading {
             h.inner.push(event);
         } else if let Some(name) = &self.current_def {
-            self.footnote_defs.entry(name.clone()).or_default().push(event);
+            self.footnote_defs
+                .entry(name.clone())
+                .or_default()
+                .push(event);
         } else {
             self.out.push(event);
         }
@@ -144,8 +209,48 @@ impl<'a> Renderer<'a, '_> {
             }
             return;
         }
+        if self.in_citation {
+            if let Event::End(TagEnd::Link) = event {
+                self.in_citation = false;
+            }
+            return;
+        }
+        match &event {
+            // A table row is one block, so a citation in a cell keeps the row's meaning.
+            Event::Start(
+                Tag::Paragraph | Tag::Heading { .. } | Tag::TableRow | Tag::TableHead | Tag::Item,
+            ) => self.blocks.push(Default::default()),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::Item,
+            ) => self.close_block(),
+            Event::End(TagEnd::TableCell) => {
+                if let Some((row, _)) = self.blocks.last_mut() {
+                    row.push_str(" · ");
+                }
+            }
+            _ => {}
+        }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if matches!(
+                link_type,
+                LinkType::ShortcutUnknown | LinkType::CollapsedUnknown | LinkType::ReferenceUnknown
+            ) && dest_url.starts_with(CITE_SCHEME) =>
+            {
+                let n: usize = dest_url[CITE_SCHEME.len()..].parse().unwrap_or(usize::MAX);
+                self.in_citation = true;
+                self.citation(n);
+            }
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 self.heading = Some(OpenHeading {
                     level,
                     id,
@@ -189,7 +294,9 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(Event::End(TagEnd::Paragraph));
             }
             Event::Start(Tag::Table(align)) => {
-                self.emit(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                self.emit(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
                 self.emit(Event::Start(Tag::Table(align)));
             }
             Event::End(TagEnd::Table) => {
@@ -249,12 +356,117 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// Collects plain text for the summary and the heading being read.
+    /// Collects plain text for the summary, the heading being read and the
+    /// sentence context of citations.
     fn plain_text(&mut self, text: &str) {
+        if let Some((block, _)) = self.blocks.last_mut() {
+            block.push_str(text);
+        }
         if let Some(h) = &mut self.heading {
             h.text.push_str(text);
         } else if self.paragraph == ParagraphState::In && self.current_def.is_none() {
             self.first_paragraph.push_str(text);
+        }
+    }
+
+    /// Emits the markers of citation `n` and records its uses.
+    fn citation(&mut self, n: usize) {
+        let Some(span) = self.labels.get(n).cloned() else {
+            return;
+        };
+        // The label as written: between `[` and the first `]`.
+        let label_start = span.start + 1;
+        let label_end = self.body[label_start..span.end]
+            .find(']')
+            .map_or(span.end, |i| label_start + i);
+        let label = &self.body[label_start..label_end];
+        let file_span = |r: Range<usize>| {
+            r.start + label_start + self.offset..r.end + label_start + self.offset
+        };
+        let items = match citation::parse(label) {
+            Ok(items) => items,
+            Err(m) => {
+                let d = self
+                    .ctx
+                    .error(
+                        file_span(m.span),
+                        format!("malformed citation: {}", m.message),
+                    )
+                    .with_help("write `[@id]`, `[@id, locator]` or `[@a; @b]`");
+                self.diags.push(d);
+                self.emit(Event::Text(CowStr::from(
+                    self.body[span.clone()].to_string(),
+                )));
+                return;
+            }
+        };
+        let mut html = String::from("<sup class=\"cite-group\">");
+        for (k, item) in items.into_iter().enumerate() {
+            if k > 0 {
+                html.push_str("<span class=\"cite-sep\">,</span>");
+            }
+            let Some(source) = self.registry.get(&item.id) else {
+                let d = self
+                    .ctx
+                    .error(
+                        file_span(item.span),
+                        format!("unknown source id `{}`", item.id),
+                    )
+                    .with_help(self.registry.help_for_unknown(&item.id));
+                self.diags.push(d);
+                html.push_str("<span class=\"cite cite--unknown\">?</span>");
+                continue;
+            };
+            let number = match self.citations.iter().position(|c| c.id == item.id) {
+                Some(i) => i + 1,
+                None => {
+                    self.citations.push(CitedSource {
+                        id: item.id.clone(),
+                        uses: Vec::new(),
+                    });
+                    self.citations.len()
+                }
+            };
+            let cited = &mut self.citations[number - 1];
+            let anchor = format!("cite-{number}-{}", letter(cited.uses.len() + 1));
+            cited.uses.push(CitationUse {
+                anchor: anchor.clone(),
+                locator: item.locator.clone(),
+                context: String::new(),
+            });
+            let use_index = cited.uses.len() - 1;
+            if let Some((text, pending)) = self.blocks.last_mut() {
+                pending.push((number - 1, use_index, text.len()));
+            }
+            html.push_str(&format!(
+                "<span class=\"cite\"><a class=\"cite-ref\" href=\"#ref-{number}\" id=\"{anchor}\" aria-describedby=\"{anchor}-pop\">{number}</a><span class=\"cite-pop\" role=\"tooltip\" id=\"{anchor}-pop\"><span class=\"cite-pop__number\">{number}.</span> {}",
+                source.reference_html()
+            ));
+            if let Some(loc) = &item.locator {
+                html.push_str(" <span class=\"cite-pop__locator\">");
+                escape_into(&mut html, loc);
+                html.push_str("</span>");
+            }
+            html.push_str("</span></span>");
+        }
+        html.push_str("</sup>");
+        self.emit(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// Closes a text block: the citations in it get their sentence.
+    fn close_block(&mut self) {
+        let Some((text, pending)) = self.blocks.pop() else {
+            return;
+        };
+        for (source, use_index, at) in pending {
+            self.citations[source].uses[use_index].context = sentence_around(&text, at);
+        }
+        // An item's paragraphs are its text too, for a tight list's parent.
+        if let Some((outer, _)) = self.blocks.last_mut() {
+            if !outer.is_empty() {
+                outer.push(' ');
+            }
+            outer.push_str(&text);
         }
     }
 
@@ -265,7 +477,9 @@ impl<'a> Renderer<'a, '_> {
                 let d = self
                     .ctx
                     .error(self.span(range), format!("{what} to a `{scheme}:` URL"))
-                    .with_help("link to an `https:` URL, a `mailto:` address or a path in the site");
+                    .with_help(
+                        "link to an `https:` URL, a `mailto:` address or a path in the site",
+                    );
                 self.diags.push(d);
                 CowStr::Borrowed("#")
             }
@@ -279,7 +493,10 @@ impl<'a> Renderer<'a, '_> {
             let start = code.start + self.offset;
             let d = self
                 .ctx
-                .warning(start..start + 3, format!("unknown language `{lang}` in code block; shown without highlighting"))
+                .warning(
+                    start..start + 3,
+                    format!("unknown language `{lang}` in code block; shown without highlighting"),
+                )
                 .with_help_opt(unknown.suggestion.map(|s| format!("did you mean `{s}`?")));
             self.diags.push(d);
         }
@@ -289,7 +506,10 @@ impl<'a> Renderer<'a, '_> {
     fn close_heading(&mut self) {
         let Some(h) = self.heading.take() else { return };
         let title = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let id = self.unique_id(h.id.as_deref().map_or_else(|| slugify(&title), str::to_string));
+        let id = self.unique_id(
+            h.id.as_deref()
+                .map_or_else(|| slugify(&title), str::to_string),
+        );
         let level = h.level as u8;
         let mut open = format!("<h{level} id=\"");
         escape_into(&mut open, &id);
@@ -304,15 +524,24 @@ impl<'a> Renderer<'a, '_> {
         html::push_html(&mut inner, h.inner.into_iter());
         let mut anchor = String::from(" <a class=\"anchor\" href=\"#");
         escape_into(&mut anchor, &id);
-        anchor.push_str(&format!("\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n"));
+        anchor.push_str(&format!(
+            "\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n"
+        ));
         self.emit(Event::Html(format!("{open}{inner}{anchor}").into()));
         self.headings.push(Heading { level, id, title });
     }
 
     fn unique_id(&mut self, base: String) -> String {
-        let mut base = if base.is_empty() { "section".to_string() } else { base };
+        let mut base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         // Keep heading ids out of the namespaces brief uses for notes and citations.
-        if ["fn-", "fnref-", "cite-", "ref-"].iter().any(|p| base.starts_with(p)) {
+        if ["fn-", "fnref-", "cite-", "ref-"]
+            .iter()
+            .any(|p| base.starts_with(p))
+        {
             base = format!("h-{base}");
         }
         let mut id = base.clone();
@@ -369,22 +598,98 @@ impl<'a> Renderer<'a, '_> {
             out.push_str("</ol>\n</section>\n");
         }
         for name in self.footnote_defs.keys() {
-            let d = Diagnostic::warning(self.ctx.path, format!("footnote `{name}` is defined but never referenced"));
-            self.diags.push(d.with_help(format!("cite it with `[^{name}]` or remove it")));
+            let d = Diagnostic::warning(
+                self.ctx.path,
+                format!("footnote `{name}` is defined but never referenced"),
+            );
+            self.diags
+                .push(d.with_help(format!("cite it with `[^{name}]` or remove it")));
         }
         Body {
             html: out,
+            citations: self.citations,
             headings: self.headings,
-            first_paragraph: self.first_paragraph.split_whitespace().collect::<Vec<_>>().join(" "),
+            first_paragraph: close_gaps(&self.first_paragraph),
             word_count: self.words,
         }
+    }
+}
+
+const CITE_SCHEME: &str = "cite:";
+
+/// Collapses whitespace and closes the gap a removed citation leaves before
+/// punctuation (`said so [@x].` reads `said so.` in plain text).
+fn close_gaps(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    [" .", " ,", " ;", " :", " ?", " !"]
+        .iter()
+        .fold(text, |s, p| s.replace(p, &p[1..]))
+}
+
+/// The sentence of `text` in which byte `at` falls, trimmed to a readable
+/// length. A citation written just after a sentence's full stop belongs to
+/// that sentence.
+pub fn sentence_around(text: &str, at: usize) -> String {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = text[..at].trim_end();
+    if before.ends_with(['.', '?', '!']) {
+        at = before.len() - 1;
+    }
+    let is_end = |i: usize| -> bool {
+        let b = text.as_bytes();
+        if !matches!(b[i], b'.' | b'?' | b'!') {
+            return false;
+        }
+        // Closing quotes or brackets may follow the stop.
+        let mut j = i + 1;
+        while j < b.len() && !b[j].is_ascii_whitespace() && !b[j].is_ascii_alphanumeric() {
+            j += 1;
+        }
+        let followed_by_space = j >= b.len() || b[j].is_ascii_whitespace();
+        // "U.S." and initials are not the end of a sentence.
+        let initial = b[i] == b'.'
+            && i >= 1
+            && b[i - 1].is_ascii_uppercase()
+            && (i < 2 || !b[i - 2].is_ascii_alphanumeric());
+        followed_by_space && !initial
+    };
+    let start = (0..at).rev().find(|&i| is_end(i)).map_or(0, |i| i + 1);
+    let end = (at..text.len())
+        .find(|&i| is_end(i))
+        .map_or(text.len(), |i| i + 1);
+    let mut end = end;
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let mut start = start;
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let sentence = text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let sentence = close_gaps(&sentence)
+        .trim_end_matches(['·', ' '])
+        .to_string();
+    const MAX: usize = 320;
+    if sentence.chars().count() > MAX {
+        let cut: String = sentence.chars().take(MAX).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        sentence
     }
 }
 
 /// A `[^name]` without a definition: pulldown-cmark leaves it as the text
 /// `[`, `^name`, `]`. Escaped brackets (`\\[^x]`) are not references.
 fn undefined_footnote<'e>(body: &str, event: &'e Event, range: &Range<usize>) -> Option<&'e str> {
-    let Event::Text(text) = event else { return None };
+    let Event::Text(text) = event else {
+        return None;
+    };
     let name = text.strip_prefix('^')?;
     let before = body.get(..range.start)?;
     let escaped = before.strip_suffix('[')?.ends_with('\\');
@@ -435,7 +740,7 @@ mod tests {
     fn md(body: &str) -> (Body, Vec<String>) {
         let ctx = FileContext::new(Path::new("a.md"), body);
         let mut diags = Vec::new();
-        let b = render(&ctx, body, 0, &mut diags);
+        let b = render(&ctx, body, 0, &Registry::default(), &mut diags);
         (b, diags.iter().map(|d| d.to_string()).collect())
     }
 
@@ -445,14 +750,23 @@ mod tests {
         assert!(b.html.contains("<h2 id=\"who-was-there\">Who <em>was</em> there <a class=\"anchor\" href=\"#who-was-there\""), "{}", b.html);
         assert!(b.html.contains("<h2 id=\"who-was-there-1\">"));
         assert!(b.html.contains("<h3 id=\"custom\">"));
-        assert_eq!(b.headings[0], Heading { level: 2, id: "who-was-there".into(), title: "Who was there".into() });
+        assert_eq!(
+            b.headings[0],
+            Heading {
+                level: 2,
+                id: "who-was-there".into(),
+                title: "Who was there".into()
+            }
+        );
     }
 
     #[test]
     fn footnotes_numbered_by_first_use_with_backrefs() {
         let (b, d) = md("A[^x] b[^y] c[^x].\n\n[^y]: Why.\n[^x]: Ex.\n");
         assert!(d.is_empty(), "{d:?}");
-        assert!(b.html.contains("<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1-1\">1</a></sup>"));
+        assert!(b.html.contains(
+            "<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1-1\">1</a></sup>"
+        ));
         assert!(b.html.contains("<a href=\"#fn-1\" id=\"fnref-1-2\">1</a>"));
         assert!(b.html.contains("<li id=\"fn-1\"><p>Ex. <a href=\"#fnref-1-1\" class=\"footnote-backref\" aria-label=\"Back to reference 1a\">↩<sup>a</sup></a> <a href=\"#fnref-1-2\""), "{}", b.html);
         assert!(b.html.contains("<li id=\"fn-2\"><p>Why. <a href=\"#fnref-2-1\" class=\"footnote-backref\" aria-label=\"Back to reference 2\">↩</a></p></li>"), "{}", b.html);
@@ -482,7 +796,10 @@ mod tests {
     fn summary_words_and_tables() {
         let (b, _) = md("# T\n\nFirst *para* with `code`\nand a break.\n\n| a |\n|---|\n| 1 |\n");
         assert_eq!(b.first_paragraph, "First para with code and a break.");
-        assert!(b.html.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
+        assert!(
+            b.html
+                .contains("<div class=\"table-wrap\" tabindex=\"0\"><table>")
+        );
         assert_eq!(b.word_count, 10);
     }
 
@@ -490,11 +807,99 @@ mod tests {
     fn code_is_highlighted_and_unknown_language_warns() {
         let (b, d) = md("```rust\nlet x = 1;\n```\n\n```klingon\nqapla'\n```\n");
         assert!(b.html.contains("hl-rust"));
-        assert_eq!(d, ["a.md:5:1: warning: unknown language `klingon` in code block; shown without highlighting"]);
+        assert_eq!(
+            d,
+            [
+                "a.md:5:1: warning: unknown language `klingon` in code block; shown without highlighting"
+            ]
+        );
+    }
+
+    fn registry() -> Registry {
+        let file = crate::load::SourceFile {
+            path: "content/sources.toml".into(),
+            kind: crate::load::FileKind::Sources,
+            text: "[reex]\ntitle = \"T\"\npublisher = \"REEx\"\n[ishook]\ntitle = \"U\"\npublisher = \"iShook\"\n".into(),
+        };
+        crate::parse::sources::parse(&file, &mut Vec::new())
+    }
+
+    fn cite(body: &str) -> (Body, Vec<String>) {
+        let ctx = FileContext::new(Path::new("a.md"), body);
+        let mut diags = Vec::new();
+        let b = render(&ctx, body, 0, &registry(), &mut diags);
+        (b, diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn citations_numbered_by_first_use_and_reused() {
+        let (b, d) = cite("One [@ishook]. Two [@reex; @ishook, \"Hassett\"].\n");
+        assert!(d.is_empty(), "{d:?}");
+        let ids: Vec<(&str, usize)> = b
+            .citations
+            .iter()
+            .map(|c| (c.id.as_str(), c.uses.len()))
+            .collect();
+        assert_eq!(ids, [("ishook", 2), ("reex", 1)]);
+        assert_eq!(b.citations[0].uses[1].anchor, "cite-1-b");
+        assert_eq!(
+            b.citations[0].uses[1].locator.as_deref(),
+            Some("\"Hassett\"")
+        );
+        assert!(b.html.contains("href=\"#ref-1\" id=\"cite-1-a\""));
+        assert!(b.html.contains("href=\"#ref-2\" id=\"cite-2-a\""));
+        assert!(!b.html.contains("[@"));
+        assert_eq!(b.first_paragraph, "One. Two.");
+    }
+
+    #[test]
+    fn citations_in_code_and_escapes_stay_literal() {
+        let (b, d) = cite("`[@reex]` and \\[@reex] and\n\n```\n[@reex]\n```\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(b.citations.is_empty());
+        assert_eq!(b.html.matches("[@reex]").count(), 3, "{}", b.html);
+    }
+
+    #[test]
+    fn citations_in_footnotes_tables_lists_and_quotes() {
+        let body = "Text[^n].\n\n| a | b |\n|---|---|\n| 70% | share [@reex] |\n\n- item [@ishook]\n\n> quoted [@reex]\n\n[^n]: Note [@ishook].\n";
+        let (b, d) = cite(body);
+        assert!(d.is_empty(), "{d:?}");
+        let uses: Vec<&str> = b
+            .citations
+            .iter()
+            .flat_map(|c| c.uses.iter().map(|u| u.context.as_str()))
+            .collect();
+        assert_eq!(uses, ["70% · share", "quoted", "item", "Note."]);
+    }
+
+    #[test]
+    fn citation_diagnostics_point_at_the_id() {
+        let (_, d) = cite("Para.\n\nSee [@reexx] and [@] and [@reex nope].\n");
+        assert_eq!(
+            d,
+            [
+                "a.md:3:6: error: unknown source id `reexx` (help: did you mean `reex`?)",
+                "a.md:3:19: error: malformed citation: citation without a source id (help: write `[@id]`, `[@id, locator]` or `[@a; @b]`)",
+                "a.md:3:27: error: malformed citation: unexpected `nope` after `@reex` (help: write `[@id]`, `[@id, locator]` or `[@a; @b]`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_context() {
+        assert_eq!(
+            sentence_around("First one. The U.S. side said so . Last.", 33),
+            "The U.S. side said so."
+        );
+        assert_eq!(sentence_around("First one. Then this.", 10), "First one.");
     }
 
     #[test]
     fn letters() {
-        assert_eq!((letter(1), letter(26), letter(27)), ("a".into(), "z".into(), "aa".into()));
+        assert_eq!(
+            (letter(1), letter(26), letter(27)),
+            ("a".into(), "z".into(), "aa".into())
+        );
     }
 }

@@ -7,8 +7,10 @@
 //! finished HTML. Every problem becomes a diagnostic; a file with errors
 //! yields no document but never stops the others.
 
+pub mod citation;
 pub mod front_matter;
 pub mod markdown;
+pub mod sources;
 
 use std::path::PathBuf;
 
@@ -23,7 +25,8 @@ use crate::load::{FileKind, SourceFile};
 use crate::slug;
 use crate::toml_input::{self, Schema};
 use front_matter::SplitError;
-pub use markdown::{Body, Heading};
+pub use markdown::{Body, CitationUse, CitedSource, Heading};
+use sources::Registry;
 
 /// A parsed briefing.
 #[derive(Debug, Clone)]
@@ -108,25 +111,37 @@ pub struct Parsed {
     pub briefings: Vec<Briefing>,
     pub pages: Vec<Page>,
     pub explainer: Option<Explainer>,
+    pub registry: Registry,
 }
 
-enum Document {
+/// One parsed content file.
+#[derive(Debug, Clone)]
+pub enum Document {
     Briefing(Briefing),
     Page(Page),
     Explainer(Explainer),
 }
 
-/// Parses every file, in parallel; diagnostics come back in file order.
+/// Parses every file: the source registry first, then every document in
+/// parallel against it; diagnostics come back in file order.
 pub fn parse(files: Vec<SourceFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
+    let registry = files
+        .iter()
+        .find(|f| f.kind == FileKind::Sources)
+        .map(|f| sources::parse(f, diags))
+        .unwrap_or_default();
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|file| {
             let mut d = Vec::new();
-            let doc = parse_file(&file, &mut d);
+            let doc = parse_file(&file, &registry, &mut d);
             (doc, d)
         })
         .collect();
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        registry,
+        ..Parsed::default()
+    };
     for (doc, d) in results {
         diags.extend(d);
         match doc {
@@ -139,11 +154,16 @@ pub fn parse(files: Vec<SourceFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
     parsed
 }
 
-fn parse_file(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Document> {
+/// Parses one content file; `None` for the registry or a file with errors.
+pub fn parse_file(
+    file: &SourceFile,
+    registry: &Registry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Document> {
     match file.kind {
-        FileKind::Briefing => parse_briefing(file, diags).map(Document::Briefing),
-        FileKind::Page => parse_page(file, diags).map(Document::Page),
-        FileKind::Explainer => parse_explainer(file, diags).map(Document::Explainer),
+        FileKind::Briefing => parse_briefing(file, registry, diags).map(Document::Briefing),
+        FileKind::Page => parse_page(file, registry, diags).map(Document::Page),
+        FileKind::Explainer => parse_explainer(file, registry, diags).map(Document::Explainer),
         FileKind::Sources => None,
     }
 }
@@ -155,6 +175,7 @@ const FRONT_MATTER_EXAMPLE: &str = "start the file with front matter between `++
 fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     ctx: &FileContext,
     schema: &Schema,
+    registry: &Registry,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(T, Body, usize)> {
     let split = match front_matter::split(ctx.text) {
@@ -164,7 +185,10 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
             return None;
         }
         Err(SplitError::NoOpeningFence) => {
-            diags.push(ctx.error(0..0, "missing front matter").with_help(FRONT_MATTER_EXAMPLE));
+            diags.push(
+                ctx.error(0..0, "missing front matter")
+                    .with_help(FRONT_MATTER_EXAMPLE),
+            );
             return None;
         }
         Err(SplitError::Unterminated(span)) => {
@@ -175,10 +199,17 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
             return None;
         }
     };
-    let raw = toml_input::parse(ctx, split.front_matter, split.front_matter_start, schema, "front matter", diags);
+    let raw = toml_input::parse(
+        ctx,
+        split.front_matter,
+        split.front_matter_start,
+        schema,
+        "front matter",
+        diags,
+    );
     // Render the body even when the front matter is bad: its problems are
     // reported in the same run.
-    let body = markdown::render(ctx, split.body, split.body_start, diags);
+    let body = markdown::render(ctx, split.body, split.body_start, registry, diags);
     Some((raw?, body, split.front_matter_start))
 }
 
@@ -208,7 +239,13 @@ struct RawDeal {
     status: Option<Spanned<String>>,
 }
 
-static DEAL_SCHEMA: Schema = Schema::Table(&[("id", None), ("kind", None), ("text", None), ("cite", None), ("status", None)]);
+static DEAL_SCHEMA: Schema = Schema::Table(&[
+    ("id", None),
+    ("kind", None),
+    ("text", None),
+    ("cite", None),
+    ("status", None),
+]);
 static BRIEFING_SCHEMA: Schema = Schema::Table(&[
     ("title", None),
     ("date", None),
@@ -233,7 +270,12 @@ impl Fields<'_, '_> {
         v.span().start + self.offset..v.span().end + self.offset
     }
 
-    fn error(&mut self, span: std::ops::Range<usize>, message: impl Into<String>, help: Option<String>) {
+    fn error(
+        &mut self,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         let d = self.ctx.error(span, message).with_help_opt(help);
         self.diags.push(d);
         self.ok = false;
@@ -250,7 +292,11 @@ impl Fields<'_, '_> {
             }
             None => {
                 // Point at the opening fence, after a byte-order mark if any.
-                let fence = if self.ctx.text.starts_with('\u{feff}') { 3 } else { 0 };
+                let fence = if self.ctx.text.starts_with('\u{feff}') {
+                    3
+                } else {
+                    0
+                };
                 let span = fence..fence + 3;
                 self.error(
                     span,
@@ -267,7 +313,11 @@ impl Fields<'_, '_> {
             Ok(d) => Some(d),
             Err(e) => {
                 let span = self.span(v);
-                self.error(span, format!("invalid date: {}", e.message()), Some(e.help().to_string()));
+                self.error(
+                    span,
+                    format!("invalid date: {}", e.message()),
+                    Some(e.help().to_string()),
+                );
                 None
             }
         }
@@ -282,7 +332,8 @@ impl Fields<'_, '_> {
                 if !slug::is_valid(&value) {
                     let fixed = slug::slugify(&value);
                     let help = if fixed.is_empty() {
-                        "use lowercase letters, digits and hyphens, e.g. `london-handshake`".to_string()
+                        "use lowercase letters, digits and hyphens, e.g. `london-handshake`"
+                            .to_string()
                     } else {
                         format!("write it as `{fixed}`")
                     };
@@ -296,7 +347,10 @@ impl Fields<'_, '_> {
                 (value, at)
             }
             None => {
-                let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy())
+                    .unwrap_or_default();
                 let value = slug::from_file_stem(&stem);
                 if value.is_empty() {
                     let d = Diagnostic::error(path, "file name gives an empty slug")
@@ -310,9 +364,14 @@ impl Fields<'_, '_> {
     }
 }
 
-fn parse_briefing(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Briefing> {
+fn parse_briefing(
+    file: &SourceFile,
+    registry: &Registry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Briefing> {
     let ctx = FileContext::new(&file.path, &file.text);
-    let (raw, body, offset): (RawBriefing, Body, usize) = front_matter_and_body(&ctx, &BRIEFING_SCHEMA, diags)?;
+    let (raw, body, offset): (RawBriefing, Body, usize) =
+        front_matter_and_body(&ctx, &BRIEFING_SCHEMA, registry, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -332,15 +391,26 @@ fn parse_briefing(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Brie
         && updated < date
     {
         let span = f.span(raw_updated);
-        f.error(span, "`updated` is before `date`", Some("an update comes after publication".into()));
+        f.error(
+            span,
+            "`updated` is before `date`",
+            Some("an update comes after publication".into()),
+        );
     }
     let mut tags: Vec<String> = Vec::new();
     for tag in raw.tags {
         let span = f.span(&tag);
         let name = tag.into_inner().trim().to_string();
         if slug::slugify(&name).is_empty() {
-            f.error(span, "empty tag", Some("tags need at least one letter or digit".into()));
-        } else if tags.iter().any(|t| slug::slugify(t) == slug::slugify(&name)) {
+            f.error(
+                span,
+                "empty tag",
+                Some("tags need at least one letter or digit".into()),
+            );
+        } else if tags
+            .iter()
+            .any(|t| slug::slugify(t) == slug::slugify(&name))
+        {
             let d = ctx.warning(span, format!("tag `{name}` is listed twice"));
             f.diags.push(d);
         } else {
@@ -349,14 +419,20 @@ fn parse_briefing(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Brie
     }
     let (slug, slug_at) = f.slug(raw.slug, &file.path);
     let summary = raw.summary.map(|s| s.into_inner().trim().to_string());
-    let deal = raw.deal.into_iter().filter_map(|d| deal_point(&mut f, d)).collect();
+    let deal = raw
+        .deal
+        .into_iter()
+        .filter_map(|d| deal_point(&mut f, d))
+        .collect();
     let ok = f.ok;
     Some(Briefing {
         path: file.path.clone(),
         title,
         date: date.filter(|_| ok)?,
         updated,
-        summary: summary.filter(|s| !s.is_empty()).unwrap_or_else(|| body.first_paragraph.clone()),
+        summary: summary
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| body.first_paragraph.clone()),
         tags,
         draft: raw.draft,
         slug,
@@ -373,15 +449,25 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
     let before = f.ok;
     f.ok = true;
     let id = match raw.id {
-        Some(id) if slug::is_valid(id.get_ref()) => Some((id.get_ref().clone(), f.ctx.position(f.span(&id)))),
+        Some(id) if slug::is_valid(id.get_ref()) => {
+            Some((id.get_ref().clone(), f.ctx.position(f.span(&id))))
+        }
         Some(id) => {
             let span = f.span(&id);
             let fixed = slug::slugify(id.get_ref());
-            f.error(span, format!("deal point id `{}` is not a valid anchor", id.get_ref()), Some(format!("write it as `{fixed}`")));
+            f.error(
+                span,
+                format!("deal point id `{}` is not a valid anchor", id.get_ref()),
+                Some(format!("write it as `{fixed}`")),
+            );
             None
         }
         None => {
-            f.error(whole.start..whole.start + 8, "deal point without an `id`", Some("add `id = \"a-stable-name\"`".into()));
+            f.error(
+                whole.start..whole.start + 8,
+                "deal point without an `id`",
+                Some("add `id = \"a-stable-name\"`".into()),
+            );
             None
         }
     };
@@ -392,12 +478,20 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
                 let span = f.span(&k);
                 let help = crate::diag::suggestion(k.get_ref(), DealKind::NAMES)
                     .unwrap_or_else(|| "use `is`, `is-not` or `open`".into());
-                f.error(span, format!("unknown deal point kind `{}`", k.get_ref()), Some(help));
+                f.error(
+                    span,
+                    format!("unknown deal point kind `{}`", k.get_ref()),
+                    Some(help),
+                );
                 None
             }
         },
         None => {
-            f.error(whole.start..whole.start + 8, "deal point without a `kind`", Some("add `kind = \"is\"`, `\"is-not\"` or `\"open\"`".into()));
+            f.error(
+                whole.start..whole.start + 8,
+                "deal point without a `kind`",
+                Some("add `kind = \"is\"`, `\"is-not\"` or `\"open\"`".into()),
+            );
             None
         }
     };
@@ -405,11 +499,19 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
         Some(t) if !t.get_ref().trim().is_empty() => Some(t.into_inner().trim().to_string()),
         Some(t) => {
             let span = f.span(&t);
-            f.error(span, "deal point text is empty", Some("say in one sentence what the deal is, is not, or leaves open".into()));
+            f.error(
+                span,
+                "deal point text is empty",
+                Some("say in one sentence what the deal is, is not, or leaves open".into()),
+            );
             None
         }
         None => {
-            f.error(whole.start..whole.start + 8, "deal point without a `text`", None);
+            f.error(
+                whole.start..whole.start + 8,
+                "deal point without a `text`",
+                None,
+            );
             None
         }
     };
@@ -426,11 +528,19 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
         }
         Some(c) => {
             let span = f.span(&c);
-            f.error(span, "deal point cites no source", Some("add at least one source id: `cite = [\"id\"]`".into()));
+            f.error(
+                span,
+                "deal point cites no source",
+                Some("add at least one source id: `cite = [\"id\"]`".into()),
+            );
             Vec::new()
         }
         None => {
-            f.error(whole.start..whole.start + 8, "deal point without `cite`", Some("add `cite = [\"source-id\"]`".into()));
+            f.error(
+                whole.start..whole.start + 8,
+                "deal point without `cite`",
+                Some("add `cite = [\"source-id\"]`".into()),
+            );
             Vec::new()
         }
     };
@@ -439,7 +549,11 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
         Some(s) if s.get_ref() == "withdrawn" => true,
         Some(s) => {
             let span = f.span(&s);
-            f.error(span, format!("unknown status `{}`", s.get_ref()), Some("the only status is `withdrawn`".into()));
+            f.error(
+                span,
+                format!("unknown status `{}`", s.get_ref()),
+                Some("the only status is `withdrawn`".into()),
+            );
             false
         }
     };
@@ -467,11 +581,17 @@ struct RawPage {
     draft: bool,
 }
 
-static PAGE_SCHEMA: Schema = Schema::Table(&[("title", None), ("summary", None), ("slug", None), ("draft", None)]);
+static PAGE_SCHEMA: Schema = Schema::Table(&[
+    ("title", None),
+    ("summary", None),
+    ("slug", None),
+    ("draft", None),
+]);
 
-fn parse_page(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Page> {
+fn parse_page(file: &SourceFile, registry: &Registry, diags: &mut Vec<Diagnostic>) -> Option<Page> {
     let ctx = FileContext::new(&file.path, &file.text);
-    let (raw, body, offset): (RawPage, Body, usize) = front_matter_and_body(&ctx, &PAGE_SCHEMA, diags)?;
+    let (raw, body, offset): (RawPage, Body, usize) =
+        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -481,7 +601,10 @@ fn parse_page(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Page> {
     let title = f.required(raw.title, "title", "\"…\"");
     let (slug, slug_at) = f.slug(raw.slug, &file.path);
     let ok = f.ok;
-    let summary = raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let summary = raw
+        .summary
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     Some(Page {
         path: file.path.clone(),
         title,
@@ -503,9 +626,14 @@ struct RawExplainer {
 
 static EXPLAINER_SCHEMA: Schema = Schema::Table(&[("title", None), ("summary", None)]);
 
-fn parse_explainer(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Explainer> {
+fn parse_explainer(
+    file: &SourceFile,
+    registry: &Registry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Explainer> {
     let ctx = FileContext::new(&file.path, &file.text);
-    let (raw, body, offset): (RawExplainer, Body, usize) = front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, diags)?;
+    let (raw, body, offset): (RawExplainer, Body, usize) =
+        front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -514,7 +642,10 @@ fn parse_explainer(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Exp
     };
     let title = f.required(raw.title, "title", "\"…\"");
     let ok = f.ok;
-    let summary = raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let summary = raw
+        .summary
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     Some(Explainer {
         path: file.path.clone(),
         title,

@@ -61,7 +61,8 @@ pub struct PageMeta {
     /// The meta description.
     pub description: String,
     /// Which part of the site this is, for highlighting the navigation:
-    /// `home`, `briefing`, `archive`, `tags`, `tag`, `page`, `404`.
+    /// `home`, `briefing`, `archive`, `tags`, `tag`, `sources`, `source`,
+    /// `page`, `404`.
     pub section: &'static str,
     /// Absolute URL of an Atom feed to advertise with `<link rel="alternate">`.
     pub feed_url: Option<String>,
@@ -128,6 +129,10 @@ pub struct BriefingContext {
     /// The next-older and next-newer briefing, for "previous / next" links.
     pub older: Option<BriefingSummary>,
     pub newer: Option<BriefingSummary>,
+    /// Numbered references, in order of first citation.
+    pub references: Vec<ReferenceContext>,
+    /// schema.org `NewsArticle` JSON-LD, safe to put in a `<script>` (trusted).
+    pub json_ld: String,
 }
 
 /// A standalone page, as `page` in `page.html`.
@@ -141,6 +146,7 @@ pub struct StandaloneContext {
     pub content: String,
     pub toc: Vec<TocEntry>,
     pub draft: bool,
+    pub references: Vec<ReferenceContext>,
 }
 
 /// A numbered link in a pager.
@@ -187,4 +193,82 @@ pub struct ArchiveMonth {
     /// Human form, e.g. `June 2025`.
     pub label: String,
     pub briefings: Vec<BriefingSummary>,
+}
+
+/// A source of the registry, formatted.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceContext {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    /// `YYYY-MM-DD` and human form, when the source is dated.
+    pub published: Option<String>,
+    pub published_display: Option<String>,
+    /// The source's own URL; never invented, so often absent.
+    pub url: Option<String>,
+    pub accessed: Option<String>,
+    pub accessed_display: Option<String>,
+    /// `news`, `analysis`, `opinion`, `official` or `data`.
+    pub kind: Option<&'static str>,
+    /// Caveats and known errors (plain text).
+    pub note: Option<String>,
+    /// The formatted reference (trusted HTML): publisher, linked title, date.
+    pub reference_html: String,
+    /// Root-relative path of the source's page.
+    pub path: String,
+    /// Times cited across the site, and in how many documents.
+    pub citation_count: usize,
+    pub document_count: usize,
+}
+
+/// One back-link from a reference to a place it was cited.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceUse {
+    /// Element id of the marker in the text (`cite-2-b`): link as `#anchor`.
+    pub anchor: String,
+    /// `a`, `b`, … as Wikipedia labels back-links.
+    pub letter: String,
+    pub locator: Option<String>,
+}
+
+/// An entry of a document's reference list, as `page.references`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceContext {
+    /// The number of the markers in the text; the entry's id is `ref-<number>`.
+    pub number: usize,
+    pub source: SourceContext,
+    pub uses: Vec<ReferenceUse>,
+}
+
+/// A place a source is cited, shown on the source's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitationContext {
+    /// Link straight to the marker: `/briefings/x/#cite-2-b`.
+    pub href: String,
+    /// The sentence around the citation (plain text).
+    pub context: String,
+    pub locator: Option<String>,
+}
+
+/// A document citing a source, with every citation in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitingDocument {
+    pub title: String,
+    pub path: String,
+    /// `briefing`, `page` or `explainer`.
+    pub kind: &'static str,
+    /// Briefings only.
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub citations: Vec<CitationContext>,
+}
+
+/// Sources grouped by publisher, for `/sources/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublisherGroup {
+    pub name: String,
+    /// An element id for the group.
+    pub id: String,
+    pub sources: Vec<SourceContext>,
+    pub citation_count: usize,
 }

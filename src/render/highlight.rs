@@ -14,7 +14,15 @@ use syntect::util::LinesWithEndings;
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Info strings that mean "no highlighting" and so never warn.
-const PLAIN: &[&str] = &["text", "txt", "plain", "plaintext", "none", "output", "console-output"];
+const PLAIN: &[&str] = &[
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "none",
+    "output",
+    "console-output",
+];
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -76,7 +84,10 @@ fn highlight(lang: &str, code: &str) -> Option<String> {
     for line in LinesWithEndings::from(code) {
         // A failed line (a pathological grammar state) falls back to plain text
         // for the whole block rather than failing the page.
-        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             let mut plain = String::new();
             escape_into(&mut plain, code);
             return Some(plain);
@@ -90,7 +101,12 @@ fn suggest(lang: &str) -> Option<String> {
     let tokens: Vec<String> = syntaxes()
         .syntaxes()
         .iter()
-        .flat_map(|s| s.file_extensions.iter().cloned().chain([s.name.to_ascii_lowercase()]))
+        .flat_map(|s| {
+            s.file_extensions
+                .iter()
+                .cloned()
+                .chain([s.name.to_ascii_lowercase()])
+        })
         .collect();
     crate::diag::did_you_mean(&lower, tokens.iter().map(String::as_str)).map(str::to_string)
 }
@@ -132,8 +148,16 @@ mod tests {
     #[test]
     fn unknown_language_is_plain_and_reported() {
         let (html, status) = code_block(Some("rsut"), "a < b\n");
-        assert_eq!(html, "<pre class=\"code\" tabindex=\"0\" data-lang=\"rsut\"><code>a &lt; b\n</code></pre>\n");
-        assert_eq!(status, Err(UnknownLanguage { suggestion: Some("rust".into()) }));
+        assert_eq!(
+            html,
+            "<pre class=\"code\" tabindex=\"0\" data-lang=\"rsut\"><code>a &lt; b\n</code></pre>\n"
+        );
+        assert_eq!(
+            status,
+            Err(UnknownLanguage {
+                suggestion: Some("rust".into())
+            })
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use tera::Context;
 
 use crate::diag::Diagnostic;
 use crate::parse::{Briefing, Heading};
-use crate::resolve::Site;
+use crate::resolve::{DocRef, Site};
 use context::*;
 use theme::{Asset, Theme};
 
@@ -52,6 +52,12 @@ pub enum Job {
     NotFound,
     /// A standalone page, by index into `Site::pages`.
     Page(usize),
+    /// `/sources/`, the registry grouped by publisher.
+    Sources,
+    /// A source's page, by index into the registry.
+    Source(usize),
+    /// `/sources.json`, the registry as CSL-JSON.
+    SourcesJson,
     SyntaxCss,
     /// A static file, by index into the renderer's assets.
     Static(usize),
@@ -87,7 +93,12 @@ pub struct RenderCounts {
 impl<'a> Renderer<'a> {
     /// Prepares rendering. `site_statics` are the site's own `static/`
     /// files, which override the theme's.
-    pub fn new(site: &'a Site, theme: &'a Theme, site_statics: Vec<(String, Asset)>, preview: bool) -> Self {
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        site_statics: Vec<(String, Asset)>,
+        preview: bool,
+    ) -> Self {
         let mut assets: BTreeMap<String, Asset> = theme.statics.iter().cloned().collect();
         assets.extend(site_statics);
         let assets: Vec<(String, Asset)> = assets.into_iter().collect();
@@ -116,7 +127,10 @@ impl<'a> Renderer<'a> {
                     path: base.path(&format!("{}/", p.slug)),
                 })
                 .collect(),
-            year: site.briefings.first().map_or_else(|| site.now.format("%Y").to_string().parse().unwrap_or(2025), |b| b.date.year()),
+            year: site.briefings.first().map_or_else(
+                || site.now.format("%Y").to_string().parse().unwrap_or(2025),
+                |b| b.date.year(),
+            ),
             preview,
         };
         let mut r = Renderer {
@@ -138,12 +152,22 @@ impl<'a> Renderer<'a> {
         let per = site.config.paginate_by;
         jobs.extend((1..=pages_for(site.briefings.len(), per)).map(Job::Home));
         jobs.extend((0..site.briefings.len()).map(Job::Briefing));
-        jobs.extend([Job::Archive, Job::Tags, Job::Feed, Job::Sitemap, Job::Robots, Job::NotFound, Job::SyntaxCss]);
+        jobs.extend([
+            Job::Archive,
+            Job::Tags,
+            Job::Feed,
+            Job::Sitemap,
+            Job::Robots,
+            Job::NotFound,
+            Job::SyntaxCss,
+        ]);
         for (t, tag) in site.tags.iter().enumerate() {
             jobs.extend((1..=pages_for(tag.briefings.len(), per)).map(|p| Job::Tag(t, p)));
             jobs.push(Job::TagFeed(t));
         }
         jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs.extend([Job::Sources, Job::SourcesJson]);
+        jobs.extend((0..site.registry.sources.len()).map(Job::Source));
         jobs.extend((0..self.assets.len()).map(Job::Static));
         jobs
     }
@@ -164,6 +188,9 @@ impl<'a> Renderer<'a> {
             Job::Robots => "robots.txt".into(),
             Job::NotFound => "404.html".into(),
             Job::Page(i) => format!("{}/index.html", self.site.pages[i].slug),
+            Job::Sources => "sources/index.html".into(),
+            Job::Source(i) => format!("sources/{}/index.html", self.site.registry.sources[i].id),
+            Job::SourcesJson => "sources.json".into(),
             Job::SyntaxCss => "syntax.css".into(),
             Job::Static(i) => self.assets[i].0.clone(),
         }
@@ -186,8 +213,11 @@ impl<'a> Renderer<'a> {
                     Asset::Embedded(_) => path.clone(),
                 };
                 diags.push(
-                    Diagnostic::error(origin, format!("static file `{path}` would replace a page brief generates"))
-                        .with_help("rename or remove the static file"),
+                    Diagnostic::error(
+                        origin,
+                        format!("static file `{path}` would replace a page brief generates"),
+                    )
+                    .with_help("rename or remove the static file"),
                 );
             }
         }
@@ -197,14 +227,17 @@ impl<'a> Renderer<'a> {
                 Ok(bytes) => sink.write(&self.output_path(job), &bytes),
                 Err(d) => {
                     let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
-                    f.entry(d.to_string()).and_modify(|(_, n)| *n += 1).or_insert((d, 1));
+                    f.entry(d.to_string())
+                        .and_modify(|(_, n)| *n += 1)
+                        .or_insert((d, 1));
                     Ok(())
                 }
             }
         })?;
         for (_, (mut d, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
             if n > 1 {
-                d.message.push_str(&format!(" (and {} more outputs)", n - 1));
+                d.message
+                    .push_str(&format!(" (and {} more outputs)", n - 1));
             }
             diags.push(d);
         }
@@ -225,23 +258,37 @@ impl<'a> Renderer<'a> {
                 } else {
                     format!("Page {n} — {}", site.config.title)
                 };
-                let path = if n == 1 { String::new() } else { format!("page/{n}/") };
-                let mut ctx = self.context(&path, title, site.config.description.clone(), "home", None);
+                let path = if n == 1 {
+                    String::new()
+                } else {
+                    format!("page/{n}/")
+                };
+                let mut ctx =
+                    self.context(&path, title, site.config.description.clone(), "home", None);
                 ctx.insert("paginator", &paginator);
                 self.template("index.html", &ctx, job)
             }
             Job::Briefing(i) => {
                 self.counts.briefings.fetch_add(1, Ordering::Relaxed);
                 let b = &site.briefings[i];
+                let references = self.references(&b.body);
                 let page = BriefingContext {
+                    json_ld: self.json_ld(b, &self.summaries[i], &references),
                     summary: self.summaries[i].clone(),
                     content: b.body.html.clone(),
                     toc: toc(&b.body.headings),
                     older: self.summaries.get(i + 1).cloned(),
                     newer: i.checked_sub(1).map(|j| self.summaries[j].clone()),
+                    references,
                 };
                 let path = format!("briefings/{}/", b.slug);
-                let mut ctx = self.context(&path, format!("{} — {}", b.title, site.config.title), b.summary.clone(), "briefing", None);
+                let mut ctx = self.context(
+                    &path,
+                    format!("{} — {}", b.title, site.config.title),
+                    b.summary.clone(),
+                    "briefing",
+                    None,
+                );
                 ctx.insert("page", &page);
                 self.template("briefing.html", &ctx, job)
             }
@@ -260,15 +307,28 @@ impl<'a> Renderer<'a> {
                     }
                 }
                 // Month ids are compared without their prefix above.
-                let mut ctx = self.context("briefings/", format!("Archive — {}", site.config.title), format!("Every briefing of {}, by month.", site.config.title), "archive", None);
+                let mut ctx = self.context(
+                    "briefings/",
+                    format!("Archive — {}", site.config.title),
+                    format!("Every briefing of {}, by month.", site.config.title),
+                    "archive",
+                    None,
+                );
                 ctx.insert("months", &months);
                 ctx.insert("total", &site.briefings.len());
                 self.template("archive.html", &ctx, job)
             }
             Job::Tags => {
                 self.counts.lists.fetch_add(1, Ordering::Relaxed);
-                let tags: Vec<TagContext> = (0..site.tags.len()).map(|t| self.tag_context(t)).collect();
-                let mut ctx = self.context("tags/", format!("Tags — {}", site.config.title), format!("Every tag of {}.", site.config.title), "tags", None);
+                let tags: Vec<TagContext> =
+                    (0..site.tags.len()).map(|t| self.tag_context(t)).collect();
+                let mut ctx = self.context(
+                    "tags/",
+                    format!("Tags — {}", site.config.title),
+                    format!("Every tag of {}.", site.config.title),
+                    "tags",
+                    None,
+                );
                 ctx.insert("tags", &tags);
                 self.template("tags.html", &ctx, job)
             }
@@ -278,14 +338,24 @@ impl<'a> Renderer<'a> {
                 let tag_ctx = self.tag_context(t);
                 let prefix = format!("tags/{}/", tag.slug);
                 let paginator = self.paginator(&tag.briefings, n, &prefix);
-                let path = if n == 1 { prefix.clone() } else { format!("{prefix}page/{n}/") };
+                let path = if n == 1 {
+                    prefix.clone()
+                } else {
+                    format!("{prefix}page/{n}/")
+                };
                 let title = if n == 1 {
                     format!("{} — {}", tag.name, site.config.title)
                 } else {
                     format!("{} (page {n}) — {}", tag.name, site.config.title)
                 };
                 let description = format!("Briefings tagged “{}”.", tag.name);
-                let mut ctx = self.context(&path, title, description, "tag", Some(tag_ctx.feed_url.clone()));
+                let mut ctx = self.context(
+                    &path,
+                    title,
+                    description,
+                    "tag",
+                    Some(tag_ctx.feed_url.clone()),
+                );
                 ctx.insert("tag", &tag_ctx);
                 ctx.insert("paginator", &paginator);
                 self.template("tag.html", &ctx, job)
@@ -315,7 +385,13 @@ impl<'a> Renderer<'a> {
             }
             Job::NotFound => {
                 self.counts.pages.fetch_add(1, Ordering::Relaxed);
-                let ctx = self.context("404.html", format!("Page not found — {}", site.config.title), String::new(), "404", None);
+                let ctx = self.context(
+                    "404.html",
+                    format!("Page not found — {}", site.config.title),
+                    String::new(),
+                    "404",
+                    None,
+                );
                 self.template("404.html", &ctx, job)
             }
             Job::Page(i) => {
@@ -330,10 +406,74 @@ impl<'a> Renderer<'a> {
                     content: p.body.html.clone(),
                     toc: toc(&p.body.headings),
                     draft: p.draft,
+                    references: self.references(&p.body),
                 };
-                let mut ctx = self.context(&path, format!("{} — {}", p.title, site.config.title), p.summary.clone(), "page", None);
+                let mut ctx = self.context(
+                    &path,
+                    format!("{} — {}", p.title, site.config.title),
+                    p.summary.clone(),
+                    "page",
+                    None,
+                );
                 ctx.insert("page", &page);
                 self.template("page.html", &ctx, job)
+            }
+            Job::Sources => {
+                self.counts.lists.fetch_add(1, Ordering::Relaxed);
+                let mut groups: BTreeMap<String, PublisherGroup> = BTreeMap::new();
+                for i in 0..site.registry.sources.len() {
+                    let source = self.source_context(i);
+                    let group = groups
+                        .entry(source.publisher.to_lowercase())
+                        .or_insert_with(|| PublisherGroup {
+                            name: source.publisher.clone(),
+                            id: format!("publisher-{}", crate::slug::slugify(&source.publisher)),
+                            sources: Vec::new(),
+                            citation_count: 0,
+                        });
+                    group.citation_count += source.citation_count;
+                    group.sources.push(source);
+                }
+                let groups: Vec<PublisherGroup> = groups.into_values().collect();
+                let mut ctx = self.context(
+                    "sources/",
+                    format!("Sources — {}", site.config.title),
+                    format!("Every source cited by {}, by publisher.", site.config.title),
+                    "sources",
+                    None,
+                );
+                ctx.insert("publishers", &groups);
+                ctx.insert("total", &site.registry.sources.len());
+                self.template("sources.html", &ctx, job)
+            }
+            Job::Source(i) => {
+                self.counts.pages.fetch_add(1, Ordering::Relaxed);
+                let source = self.source_context(i);
+                let citing = self.citing_documents(i);
+                let path = format!("sources/{}/", source.id);
+                let description = format!(
+                    "{}: {} — and everything in {} that cites it.",
+                    source.publisher, source.title, site.config.title
+                );
+                let mut ctx = self.context(
+                    &path,
+                    format!("{} — Sources — {}", source.title, site.config.title),
+                    description,
+                    "source",
+                    None,
+                );
+                ctx.insert("source", &source);
+                ctx.insert("citing", &citing);
+                self.template("source.html", &ctx, job)
+            }
+            Job::SourcesJson => {
+                self.counts.feeds.fetch_add(1, Ordering::Relaxed);
+                let items: Vec<serde_json::Value> =
+                    site.registry.sources.iter().map(csl_item).collect();
+                let mut json = serde_json::to_vec_pretty(&items)
+                    .map_err(|e| Diagnostic::error("sources.json", e.to_string()))?;
+                json.push(b'\n');
+                Ok(json)
             }
             Job::SyntaxCss => {
                 self.counts.statics.fetch_add(1, Ordering::Relaxed);
@@ -342,24 +482,38 @@ impl<'a> Renderer<'a> {
             Job::Static(i) => {
                 self.counts.statics.fetch_add(1, Ordering::Relaxed);
                 let (path, asset) = &self.assets[i];
-                asset
-                    .read()
-                    .map(|b| b.into_owned())
-                    .map_err(|e| Diagnostic::error(path.as_str(), format!("cannot read static file: {e}")))
+                asset.read().map(|b| b.into_owned()).map_err(|e| {
+                    Diagnostic::error(path.as_str(), format!("cannot read static file: {e}"))
+                })
             }
         }
     }
 
     fn template(&self, name: &str, ctx: &Context, job: Job) -> Result<Vec<u8>, Diagnostic> {
-        self.theme.tera.render(name, ctx).map(String::into_bytes).map_err(|e| {
-            let mut d = theme::template_error(&self.theme.template_dir.join(name), &e);
-            d.message = format!("{} (while rendering /{})", d.message, self.output_path(job).trim_end_matches("index.html"));
-            d
-        })
+        self.theme
+            .tera
+            .render(name, ctx)
+            .map(String::into_bytes)
+            .map_err(|e| {
+                let mut d = theme::template_error(&self.theme.template_dir.join(name), &e);
+                d.message = format!(
+                    "{} (while rendering /{})",
+                    d.message,
+                    self.output_path(job).trim_end_matches("index.html")
+                );
+                d
+            })
     }
 
     /// The context every HTML template gets: `site` and `meta`.
-    fn context(&self, path: &str, head_title: String, description: String, section: &'static str, feed_url: Option<String>) -> Context {
+    fn context(
+        &self,
+        path: &str,
+        head_title: String,
+        description: String,
+        section: &'static str,
+        feed_url: Option<String>,
+    ) -> Context {
         let base = &self.site.config.base_url;
         let meta = PageMeta {
             path: base.path(path),
@@ -407,6 +561,157 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The reference list of a body: its cited sources in number order.
+    fn references(&self, body: &crate::parse::Body) -> Vec<ReferenceContext> {
+        body.citations
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| {
+                let index = self.site.registry.index_of(&c.id)?;
+                Some(ReferenceContext {
+                    number: k + 1,
+                    source: self.source_context(index),
+                    uses: c
+                        .uses
+                        .iter()
+                        .enumerate()
+                        .map(|(u, r)| ReferenceUse {
+                            anchor: r.anchor.clone(),
+                            letter: crate::parse::markdown::letter(u + 1),
+                            locator: r.locator.clone(),
+                        })
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    fn source_context(&self, i: usize) -> SourceContext {
+        let s = &self.site.registry.sources[i];
+        let citing = &self.site.cited_by[i];
+        SourceContext {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            published: s.published.map(|d| d.ymd()),
+            published_display: s.published.map(|d| d.display()),
+            url: s.url.clone(),
+            accessed: s.accessed.map(|d| d.ymd()),
+            accessed_display: s.accessed.map(|d| d.display()),
+            kind: s.kind.map(|k| k.as_str()),
+            note: s.note.clone(),
+            reference_html: s.reference_html(),
+            path: self
+                .site
+                .config
+                .base_url
+                .path(&format!("sources/{}/", s.id)),
+            citation_count: citing
+                .iter()
+                .map(|c| self.site.body(c.doc).citations[c.cited].uses.len())
+                .sum(),
+            document_count: citing.len(),
+        }
+    }
+
+    /// Every document citing source `i`, with the sentence around each citation.
+    fn citing_documents(&self, i: usize) -> Vec<CitingDocument> {
+        let site = self.site;
+        let base = &site.config.base_url;
+        site.cited_by[i]
+            .iter()
+            .map(|c| {
+                let (title, path, kind, date) = match c.doc {
+                    DocRef::Briefing(b) => {
+                        let s = &self.summaries[b];
+                        (
+                            s.title.clone(),
+                            s.path.clone(),
+                            "briefing",
+                            Some(site.briefings[b].date),
+                        )
+                    }
+                    DocRef::Page(p) => {
+                        let page = &site.pages[p];
+                        (
+                            page.title.clone(),
+                            base.path(&format!("{}/", page.slug)),
+                            "page",
+                            None,
+                        )
+                    }
+                    DocRef::Explainer => {
+                        let e = site.explainer.as_ref().expect("cited by the explainer");
+                        (e.title.clone(), base.path("explainer/"), "explainer", None)
+                    }
+                };
+                let cited = &site.body(c.doc).citations[c.cited];
+                CitingDocument {
+                    citations: cited
+                        .uses
+                        .iter()
+                        .map(|u| CitationContext {
+                            href: format!("{path}#{}", u.anchor),
+                            context: u.context.clone(),
+                            locator: u.locator.clone(),
+                        })
+                        .collect(),
+                    title,
+                    path,
+                    kind,
+                    date: date.map(|d| d.ymd()),
+                    date_display: date.map(|d| d.display()),
+                }
+            })
+            .collect()
+    }
+
+    /// schema.org JSON-LD for a briefing, escaped for a `<script>` element.
+    fn json_ld(
+        &self,
+        b: &Briefing,
+        s: &BriefingSummary,
+        references: &[ReferenceContext],
+    ) -> String {
+        let site = &self.site.config;
+        let citations: Vec<serde_json::Value> = references
+            .iter()
+            .map(|r| {
+                let src = &r.source;
+                let mut v = serde_json::json!({
+                    "@type": "CreativeWork",
+                    "name": src.title,
+                    "publisher": {"@type": "Organization", "name": src.publisher},
+                });
+                if let Some(url) = &src.url {
+                    v["url"] = url.clone().into();
+                }
+                if let Some(d) = &src.published {
+                    v["datePublished"] = d.clone().into();
+                }
+                v
+            })
+            .collect();
+        let mut v = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": b.title,
+            "description": b.summary,
+            "datePublished": s.datetime,
+            "dateModified": b.updated.unwrap_or(b.date).rfc3339(),
+            "url": s.url,
+            "mainEntityOfPage": s.url,
+            "wordCount": b.body.word_count,
+            "keywords": b.tags,
+            "publisher": {"@type": "Organization", "name": site.title, "url": site.base_url.absolute()},
+            "citation": citations,
+        });
+        if b.tags.is_empty() {
+            v.as_object_mut().map(|o| o.remove("keywords"));
+        }
+        script_safe_json(&v)
+    }
+
     fn tag_context(&self, t: usize) -> TagContext {
         let tag = &self.site.tags[t];
         let base = &self.site.config.base_url;
@@ -435,7 +740,12 @@ impl<'a> Renderer<'a> {
             current: n,
             total_pages,
             total_items: items.len(),
-            items: items.iter().skip((n - 1) * per).take(per).map(|&i| self.summaries[i].clone()).collect(),
+            items: items
+                .iter()
+                .skip((n - 1) * per)
+                .take(per)
+                .map(|&i| self.summaries[i].clone())
+                .collect(),
             prev_path: (n > 1).then(|| page_path(n - 1)),
             next_path: (n < total_pages).then(|| page_path(n + 1)),
             pages: (1..=total_pages)
@@ -448,7 +758,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn feed(&self, title: &str, prefix: &str, items: &[usize], job: Job) -> Result<Vec<u8>, Diagnostic> {
+    fn feed(
+        &self,
+        title: &str,
+        prefix: &str,
+        items: &[usize],
+        job: Job,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let base = &site.config.base_url;
         let entries: Vec<FeedEntry> = items
@@ -474,10 +790,17 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|&i| site.briefings[i].updated.unwrap_or(site.briefings[i].date))
             .max()
-            .map_or_else(|| site.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), |d| d.rfc3339());
+            .map_or_else(
+                || site.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                |d| d.rfc3339(),
+            );
         let feed = Feed {
             title: title.to_string(),
-            subtitle: if prefix.is_empty() { site.config.description.clone() } else { String::new() },
+            subtitle: if prefix.is_empty() {
+                site.config.description.clone()
+            } else {
+                String::new()
+            },
             id: base.url(&format!("{prefix}atom.xml")),
             self_url: base.url(&format!("{prefix}atom.xml")),
             alternate_url: base.url(prefix),
@@ -493,19 +816,44 @@ impl<'a> Renderer<'a> {
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
         let site = self.site;
         let base = &site.config.base_url;
-        let newest = site.briefings.first().map(|b| b.updated.unwrap_or(b.date).ymd());
+        let newest = site
+            .briefings
+            .first()
+            .map(|b| b.updated.unwrap_or(b.date).ymd());
         let mut entries = vec![
-            SitemapEntry { url: base.url(""), lastmod: newest.clone() },
-            SitemapEntry { url: base.url("briefings/"), lastmod: newest.clone() },
-            SitemapEntry { url: base.url("tags/"), lastmod: newest },
+            SitemapEntry {
+                url: base.url(""),
+                lastmod: newest.clone(),
+            },
+            SitemapEntry {
+                url: base.url("briefings/"),
+                lastmod: newest.clone(),
+            },
+            SitemapEntry {
+                url: base.url("tags/"),
+                lastmod: newest,
+            },
         ];
-        entries.extend(site.briefings.iter().zip(&self.summaries).map(|(b, s)| SitemapEntry {
-            url: s.url.clone(),
-            lastmod: Some(b.updated.unwrap_or(b.date).ymd()),
-        }));
+        entries.extend(
+            site.briefings
+                .iter()
+                .zip(&self.summaries)
+                .map(|(b, s)| SitemapEntry {
+                    url: s.url.clone(),
+                    lastmod: Some(b.updated.unwrap_or(b.date).ymd()),
+                }),
+        );
         entries.extend(site.tags.iter().map(|t| SitemapEntry {
             url: base.url(&format!("tags/{}/", t.slug)),
             lastmod: t.briefings.first().map(|&i| site.briefings[i].date.ymd()),
+        }));
+        entries.push(SitemapEntry {
+            url: base.url("sources/"),
+            lastmod: None,
+        });
+        entries.extend(site.registry.sources.iter().map(|src| SitemapEntry {
+            url: base.url(&format!("sources/{}/", src.id)),
+            lastmod: None,
         }));
         entries.extend(site.pages.iter().map(|p| SitemapEntry {
             url: base.url(&format!("{}/", p.slug)),
@@ -543,6 +891,48 @@ struct FeedEntry {
 struct SitemapEntry {
     url: String,
     lastmod: Option<String>,
+}
+
+/// One CSL-JSON item (the bibliography format of Zotero, Pandoc and citeproc).
+fn csl_item(s: &crate::parse::sources::Source) -> serde_json::Value {
+    let date = |d: crate::date::PubDate| {
+        let ymd = d.ymd();
+        let parts: Vec<i64> = ymd.split('-').filter_map(|p| p.parse().ok()).collect();
+        serde_json::json!({ "date-parts": [parts] })
+    };
+    let mut v = serde_json::json!({
+        "id": s.id,
+        "type": s.kind.map_or("article", |k| k.csl_type()),
+        "title": s.title,
+        "publisher": s.publisher,
+        "container-title": s.publisher,
+    });
+    let o = v.as_object_mut().expect("built as an object");
+    if let Some(d) = s.published {
+        o.insert("issued".into(), date(d));
+    }
+    if let Some(d) = s.accessed {
+        o.insert("accessed".into(), date(d));
+    }
+    if let Some(url) = &s.url {
+        o.insert("URL".into(), url.clone().into());
+    }
+    if let Some(note) = &s.note {
+        o.insert("note".into(), note.clone().into());
+    }
+    if let Some(k) = s.kind {
+        o.insert("genre".into(), k.as_str().into());
+    }
+    v
+}
+
+/// JSON that cannot end a `<script>` element early: `<`, `>` and `&` are
+/// written as `\u003c`, `\u003e`, `\u0026`, which JSON parsers read back.
+fn script_safe_json(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn pages_for(items: usize, per: usize) -> usize {
@@ -594,17 +984,39 @@ mod tests {
     use super::*;
 
     fn h(level: u8, id: &str) -> Heading {
-        Heading { level, id: id.into(), title: id.into() }
+        Heading {
+            level,
+            id: id.into(),
+            title: id.into(),
+        }
     }
 
     #[test]
     fn toc_nests_by_level() {
-        let t = toc(&[h(2, "a"), h(3, "a1"), h(4, "a1x"), h(3, "a2"), h(2, "b"), h(4, "b1")]);
+        let t = toc(&[
+            h(2, "a"),
+            h(3, "a1"),
+            h(4, "a1x"),
+            h(3, "a2"),
+            h(2, "b"),
+            h(4, "b1"),
+        ]);
         let shape: Vec<(String, Vec<String>)> = t
             .iter()
-            .map(|e| (e.id.clone(), e.children.iter().map(|c| c.id.clone()).collect()))
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    e.children.iter().map(|c| c.id.clone()).collect(),
+                )
+            })
             .collect();
-        assert_eq!(shape, [("a".into(), vec!["a1".into(), "a2".into()]), ("b".into(), vec!["b1".into()])]);
+        assert_eq!(
+            shape,
+            [
+                ("a".into(), vec!["a1".into(), "a2".into()]),
+                ("b".into(), vec!["b1".into()])
+            ]
+        );
         assert_eq!(t[0].children[0].children[0].id, "a1x");
     }
 }

@@ -54,6 +54,9 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/index.html",
     "templates/macros.html",
     "templates/page.html",
+    "templates/references.html",
+    "templates/source.html",
+    "templates/sources.html",
     "templates/tag.html",
     "templates/tags.html",
     "static/favicon.svg",
@@ -103,8 +106,11 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
         }
     } else {
         diags.push(
-            Diagnostic::error(crate::config::FILE_NAME, format!("theme `{name}` not found in themes/"))
-                .with_help("create themes/<name>/templates/, or use `theme = \"default\"`"),
+            Diagnostic::error(
+                crate::config::FILE_NAME,
+                format!("theme `{name}` not found in themes/"),
+            )
+            .with_help("create themes/<name>/templates/, or use `theme = \"default\"`"),
         );
         return None;
     }
@@ -123,7 +129,10 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
             ok = false;
         }
     }
-    if ok && let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+    if ok
+        && let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+    {
         diags.push(template_error(&template_dir, &e));
         ok = false;
     }
@@ -142,7 +151,9 @@ pub fn template_error(path: &Path, error: &tera::Error) -> Diagnostic {
     // Parse errors carry " --> line:col" in their text.
     if let Some(pos) = chain.find("--> ") {
         let rest = &chain[pos + 4..];
-        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
         if let (Some(l), Some(c)) = (nums.next(), nums.next()) {
             d.line = l.parse().unwrap_or(0);
             d.col = c.parse().unwrap_or(0);
@@ -164,7 +175,11 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 fn one_line(s: &str) -> String {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -178,11 +193,20 @@ mod tests {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         on_disk.sort();
         let mut embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
         embedded.sort();
-        assert_eq!(embedded, on_disk, "update DEFAULT_THEME in src/render/theme.rs");
+        assert_eq!(
+            embedded, on_disk,
+            "update DEFAULT_THEME in src/render/theme.rs"
+        );
     }
 }
