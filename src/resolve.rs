@@ -4,6 +4,8 @@
 //! briefings, groups tags, and checks that no two documents claim the same
 //! output path. After this stage nothing is mutated; rendering only reads.
 
+pub mod explainer;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -45,6 +47,8 @@ pub struct Site {
     /// Ordered by slug.
     pub tags: Vec<Tag>,
     pub registry: Registry,
+    /// The running explainer's points and changes, from the briefings.
+    pub deal: explainer::Explainer,
     /// For each source (same order as the registry), the documents citing
     /// it: newest briefing first, then pages, then the explainer.
     pub cited_by: Vec<Vec<Citing>>,
@@ -69,6 +73,11 @@ pub enum DocRef {
 }
 
 impl Site {
+    /// True if the site has an explainer page: an intro or at least one point.
+    pub fn has_explainer(&self) -> bool {
+        self.explainer.is_some() || !self.deal.points.is_empty()
+    }
+
     /// The rendered body of a document.
     pub fn body(&self, doc: DocRef) -> &Body {
         match doc {
@@ -130,6 +139,7 @@ pub fn resolve(
     pages.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.path.cmp(&b.path)));
 
     check_collisions(&briefings, &pages, diags);
+    let deal = explainer::resolve(&briefings, diags);
 
     let mut by_slug: HashMap<String, Tag> = HashMap::new();
     for (i, b) in briefings.iter().enumerate() {
@@ -180,6 +190,7 @@ pub fn resolve(
         explainer: parsed.explainer,
         tags,
         registry,
+        deal,
         cited_by,
         now,
     }

@@ -438,16 +438,12 @@ impl<'a> Renderer<'a, '_> {
             if let Some((text, pending)) = self.blocks.last_mut() {
                 pending.push((number - 1, use_index, text.len()));
             }
-            html.push_str(&format!(
-                "<span class=\"cite\"><a class=\"cite-ref\" href=\"#ref-{number}\" id=\"{anchor}\" aria-describedby=\"{anchor}-pop\">{number}</a><span class=\"cite-pop\" role=\"tooltip\" id=\"{anchor}-pop\"><span class=\"cite-pop__number\">{number}.</span> {}",
-                source.reference_html()
+            html.push_str(&citation_marker(
+                number,
+                &anchor,
+                &source.reference_html(),
+                item.locator.as_deref(),
             ));
-            if let Some(loc) = &item.locator {
-                html.push_str(" <span class=\"cite-pop__locator\">");
-                escape_into(&mut html, loc);
-                html.push_str("</span>");
-            }
-            html.push_str("</span></span>");
         }
         html.push_str("</sup>");
         self.emit(Event::InlineHtml(CowStr::from(html)));
@@ -616,6 +612,73 @@ impl<'a> Renderer<'a, '_> {
 }
 
 const CITE_SCHEME: &str = "cite:";
+
+/// Renders one line of inline markdown (an explainer point) without the
+/// enclosing paragraph. Block syntax is not expected and renders as text
+/// would; links to script URLs are reported and neutralised.
+pub fn inline_html(text: &str, mut on_unsafe: impl FnMut(&'static str)) -> String {
+    let events = Parser::new_ext(text.trim(), options()).filter_map(|event| match event {
+        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = match unsafe_scheme(&dest_url) {
+                Some(scheme) => {
+                    on_unsafe(scheme);
+                    CowStr::Borrowed("#")
+                }
+                None => dest_url,
+            };
+            Some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        other => Some(other),
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out.trim().to_string()
+}
+
+/// The plain text of one line of inline markdown, for titles.
+pub fn inline_plain(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text.trim(), options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The marker for one use of a source: a numbered link to the reference
+/// list, with the formatted reference in a tooltip shown on hover and
+/// focus (pure CSS, so it works without JavaScript).
+pub fn citation_marker(
+    number: usize,
+    anchor: &str,
+    reference_html: &str,
+    locator: Option<&str>,
+) -> String {
+    let mut html = format!(
+        "<span class=\"cite\"><a class=\"cite-ref\" href=\"#ref-{number}\" id=\"{anchor}\" aria-describedby=\"{anchor}-pop\">{number}</a><span class=\"cite-pop\" role=\"tooltip\" id=\"{anchor}-pop\"><span class=\"cite-pop__number\">{number}.</span> {reference_html}"
+    );
+    if let Some(loc) = locator {
+        html.push_str(" <span class=\"cite-pop__locator\">");
+        escape_into(&mut html, loc);
+        html.push_str("</span>");
+    }
+    html.push_str("</span></span>");
+    html
+}
 
 /// Collapses whitespace and closes the gap a removed citation leaves before
 /// punctuation (`said so [@x].` reads `said so.` in plain text).

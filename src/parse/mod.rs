@@ -98,8 +98,10 @@ pub struct DealPoint {
     pub id: String,
     pub id_at: Position,
     pub kind: DealKind,
-    /// Inline markdown.
+    /// Inline markdown, as written (compared across versions).
     pub text: String,
+    /// `text` rendered (trusted HTML, no enclosing paragraph).
+    pub text_html: String,
     /// Source ids with where each was written.
     pub cite: Vec<(String, Position)>,
     pub withdrawn: bool,
@@ -496,7 +498,21 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
         }
     };
     let text = match raw.text {
-        Some(t) if !t.get_ref().trim().is_empty() => Some(t.into_inner().trim().to_string()),
+        Some(t) if !t.get_ref().trim().is_empty() => {
+            let span = f.span(&t);
+            let html = markdown::inline_html(t.get_ref(), |scheme| {
+                let d = f
+                    .ctx
+                    .error(
+                        span.clone(),
+                        format!("deal point text links to a `{scheme}:` URL"),
+                    )
+                    .with_help("link to an `https:` URL or a path in the site");
+                f.diags.push(d);
+                f.ok = false;
+            });
+            Some((t.into_inner().trim().to_string(), html))
+        }
         Some(t) => {
             let span = f.span(&t);
             f.error(
@@ -560,11 +576,13 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
     let ok = f.ok;
     f.ok = before && ok;
     let (id, id_at) = id?;
+    let (text, text_html) = text?;
     Some(DealPoint {
         id,
         id_at,
         kind: kind?,
-        text: text?,
+        text,
+        text_html,
         cite,
         withdrawn,
     })

@@ -36,6 +36,8 @@ pub struct SiteContext {
     pub syntax_style_path: String,
     /// Standalone pages, for the navigation, ordered by title.
     pub nav: Vec<NavLink>,
+    /// Root-relative path of the explainer, when the site has one.
+    pub explainer_path: Option<String>,
     /// Year of the newest briefing (or of the build), for the footer.
     pub year: i32,
     /// True in `brief serve`: drafts and scheduled briefings are shown and marked.
@@ -131,6 +133,8 @@ pub struct BriefingContext {
     pub newer: Option<BriefingSummary>,
     /// Numbered references, in order of first citation.
     pub references: Vec<ReferenceContext>,
+    /// What this briefing changed in the running explainer, if anything.
+    pub explainer_changes: Vec<ChangeContext>,
     /// schema.org `NewsArticle` JSON-LD, safe to put in a `<script>` (trusted).
     pub json_ld: String,
 }
@@ -271,4 +275,100 @@ pub struct PublisherGroup {
     pub id: String,
     pub sources: Vec<SourceContext>,
     pub citation_count: usize,
+}
+
+/// A briefing, as named by the explainer ("first stated in …").
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingRef {
+    pub title: String,
+    pub path: String,
+    pub date: String,
+    pub date_display: String,
+}
+
+/// A current (or withdrawn) point of the explainer.
+#[derive(Debug, Clone, Serialize)]
+pub struct DealPointContext {
+    /// Stable id; the point's element id on the explainer page.
+    pub id: String,
+    /// Root-relative link to the point: `/explainer/#id`.
+    pub path: String,
+    /// `is`, `is-not` or `open`.
+    pub kind: &'static str,
+    /// The current wording (trusted HTML).
+    pub text_html: String,
+    /// Citation markers for the point (trusted HTML); empty outside the explainer page.
+    pub citations_html: String,
+    pub first_stated: BriefingRef,
+    /// The briefing that last changed it (same as `first_stated` if never revised).
+    pub last_revised: BriefingRef,
+    pub revised: bool,
+    pub withdrawn: bool,
+}
+
+/// One entry of "What changed".
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeContext {
+    /// Element id of the entry (`change-<point>-<n>`).
+    pub id: String,
+    pub point_id: String,
+    /// Root-relative link to the point on the explainer page.
+    pub point_path: String,
+    /// `added`, `revised`, `withdrawn` or `reinstated`.
+    pub kind: &'static str,
+    /// Human summary, e.g. "Reworded", "Moved from Open questions to Is".
+    pub label: String,
+    pub reworded: bool,
+    pub moved: bool,
+    pub briefing: BriefingRef,
+    /// Wording before and after (trusted HTML); `old_*` only when it changed.
+    pub old_text_html: Option<String>,
+    pub new_text_html: String,
+    pub old_kind: Option<&'static str>,
+    pub new_kind: &'static str,
+    /// RFC 3339, for the change feed.
+    pub datetime: String,
+}
+
+/// The explainer page, as `explainer`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainerContext {
+    pub title: String,
+    /// Intro prose (trusted HTML).
+    pub intro_html: String,
+    /// Date of the newest briefing: the explainer is "as of" it.
+    pub as_of: Option<String>,
+    pub as_of_display: Option<String>,
+    pub is: Vec<DealPointContext>,
+    pub is_not: Vec<DealPointContext>,
+    pub open: Vec<DealPointContext>,
+    pub withdrawn: Vec<DealPointContext>,
+    /// Newest first.
+    pub changes: Vec<ChangeContext>,
+    pub references: Vec<ReferenceContext>,
+    pub feed_url: String,
+}
+
+/// "The deal in brief" on the home page, as `deal` (absent without points).
+#[derive(Debug, Clone, Serialize)]
+pub struct DealBrief {
+    pub path: String,
+    pub as_of: Option<String>,
+    pub as_of_display: Option<String>,
+    /// The first few current points of each kind.
+    pub is: Vec<DealPointContext>,
+    pub is_not: Vec<DealPointContext>,
+    pub open: Vec<DealPointContext>,
+    /// How many current points there are in all.
+    pub total: usize,
+}
+
+/// An explainer point citing a source, on the source's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourcePointContext {
+    pub id: String,
+    pub path: String,
+    pub kind: &'static str,
+    pub text_html: String,
+    pub withdrawn: bool,
 }

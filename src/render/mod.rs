@@ -7,6 +7,7 @@
 //! re-render only what a change touches.
 
 pub mod context;
+mod explainer;
 pub mod highlight;
 pub mod theme;
 
@@ -58,6 +59,10 @@ pub enum Job {
     Source(usize),
     /// `/sources.json`, the registry as CSL-JSON.
     SourcesJson,
+    /// `/explainer/`, the running explainer.
+    Explainer,
+    /// `/explainer/atom.xml`, one entry per change.
+    ExplainerFeed,
     SyntaxCss,
     /// A static file, by index into the renderer's assets.
     Static(usize),
@@ -127,6 +132,7 @@ impl<'a> Renderer<'a> {
                     path: base.path(&format!("{}/", p.slug)),
                 })
                 .collect(),
+            explainer_path: site.has_explainer().then(|| base.path("explainer/")),
             year: site.briefings.first().map_or_else(
                 || site.now.format("%Y").to_string().parse().unwrap_or(2025),
                 |b| b.date.year(),
@@ -167,6 +173,9 @@ impl<'a> Renderer<'a> {
         }
         jobs.extend((0..site.pages.len()).map(Job::Page));
         jobs.extend([Job::Sources, Job::SourcesJson]);
+        if site.has_explainer() {
+            jobs.extend([Job::Explainer, Job::ExplainerFeed]);
+        }
         jobs.extend((0..site.registry.sources.len()).map(Job::Source));
         jobs.extend((0..self.assets.len()).map(Job::Static));
         jobs
@@ -191,6 +200,8 @@ impl<'a> Renderer<'a> {
             Job::Sources => "sources/index.html".into(),
             Job::Source(i) => format!("sources/{}/index.html", self.site.registry.sources[i].id),
             Job::SourcesJson => "sources.json".into(),
+            Job::Explainer => "explainer/index.html".into(),
+            Job::ExplainerFeed => "explainer/atom.xml".into(),
             Job::SyntaxCss => "syntax.css".into(),
             Job::Static(i) => self.assets[i].0.clone(),
         }
@@ -266,13 +277,17 @@ impl<'a> Renderer<'a> {
                 let mut ctx =
                     self.context(&path, title, site.config.description.clone(), "home", None);
                 ctx.insert("paginator", &paginator);
+                if n == 1 {
+                    ctx.insert("deal", &self.deal_brief());
+                }
                 self.template("index.html", &ctx, job)
             }
             Job::Briefing(i) => {
                 self.counts.briefings.fetch_add(1, Ordering::Relaxed);
                 let b = &site.briefings[i];
-                let references = self.references(&b.body);
+                let references = self.references(&b.body.citations);
                 let page = BriefingContext {
+                    explainer_changes: self.explainer_changes(i),
                     json_ld: self.json_ld(b, &self.summaries[i], &references),
                     summary: self.summaries[i].clone(),
                     content: b.body.html.clone(),
@@ -406,7 +421,7 @@ impl<'a> Renderer<'a> {
                     content: p.body.html.clone(),
                     toc: toc(&p.body.headings),
                     draft: p.draft,
-                    references: self.references(&p.body),
+                    references: self.references(&p.body.citations),
                 };
                 let mut ctx = self.context(
                     &path,
@@ -462,6 +477,7 @@ impl<'a> Renderer<'a> {
                     "source",
                     None,
                 );
+                ctx.insert("deal_points", &self.source_points(&source.id));
                 ctx.insert("source", &source);
                 ctx.insert("citing", &citing);
                 self.template("source.html", &ctx, job)
@@ -475,6 +491,8 @@ impl<'a> Renderer<'a> {
                 json.push(b'\n');
                 Ok(json)
             }
+            Job::Explainer => self.render_explainer(job),
+            Job::ExplainerFeed => self.render_explainer_feed(job),
             Job::SyntaxCss => {
                 self.counts.statics.fetch_add(1, Ordering::Relaxed);
                 Ok(syntax_css(site).into_bytes())
@@ -562,8 +580,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// The reference list of a body: its cited sources in number order.
-    fn references(&self, body: &crate::parse::Body) -> Vec<ReferenceContext> {
-        body.citations
+    fn references(&self, citations: &[crate::parse::CitedSource]) -> Vec<ReferenceContext> {
+        citations
             .iter()
             .enumerate()
             .filter_map(|(k, c)| {
@@ -766,7 +784,6 @@ impl<'a> Renderer<'a> {
         job: Job,
     ) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
-        let base = &site.config.base_url;
         let entries: Vec<FeedEntry> = items
             .iter()
             .take(FEED_ENTRIES)
@@ -786,13 +803,26 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        let updated = items
+        self.feed_document(title, prefix, entries, job)
+    }
+
+    /// An Atom feed at `<prefix>atom.xml` for the page at `prefix`.
+    fn feed_document(
+        &self,
+        title: &str,
+        prefix: &str,
+        entries: Vec<FeedEntry>,
+        job: Job,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let base = &site.config.base_url;
+        let updated = entries
             .iter()
-            .map(|&i| site.briefings[i].updated.unwrap_or(site.briefings[i].date))
+            .filter_map(|e| chrono::DateTime::parse_from_rfc3339(&e.updated).ok())
             .max()
             .map_or_else(
                 || site.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                |d| d.rfc3339(),
+                |d| d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
             );
         let feed = Feed {
             title: title.to_string(),

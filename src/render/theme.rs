@@ -51,6 +51,8 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/archive.html",
     "templates/base.html",
     "templates/briefing.html",
+    "templates/deal.html",
+    "templates/explainer.html",
     "templates/index.html",
     "templates/macros.html",
     "templates/page.html",
@@ -59,6 +61,7 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/sources.html",
     "templates/tag.html",
     "templates/tags.html",
+    "static/explainer.js",
     "static/favicon.svg",
     "static/style.css",
 );

@@ -1,0 +1,229 @@
+//! The running explainer: `[[deal]]` points versioned by id across briefings.
+//!
+//! Briefings are read oldest first (by date, then by file path for
+//! briefings of the same date); for each id the newest version is current
+//! and earlier ones are its history. Every version that changes something
+//! — a new point, a rewording, a move to another kind, a withdrawal or a
+//! reinstatement — is a [`Change`].
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::parse::{Briefing, DealKind};
+
+/// One briefing's statement of a point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// Index into `Site::briefings`.
+    pub briefing: usize,
+    pub kind: DealKind,
+    pub text: String,
+    pub text_html: String,
+    pub cite: Vec<String>,
+    pub withdrawn: bool,
+}
+
+/// A point and every version of it, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    pub id: String,
+    pub versions: Vec<Version>,
+}
+
+impl Point {
+    pub fn current(&self) -> &Version {
+        self.versions
+            .last()
+            .expect("a point has at least one version")
+    }
+}
+
+/// What a version changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    /// Wording, kind or sources changed (see the flags on [`Change`]).
+    Revised,
+    Withdrawn,
+    Reinstated,
+}
+
+/// One entry of "What changed".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Index into `Explainer::points`.
+    pub point: usize,
+    pub point_id: String,
+    /// Index into the point's versions.
+    pub version: usize,
+    pub kind: ChangeKind,
+    pub reworded: bool,
+    pub moved: bool,
+    pub sources_changed: bool,
+}
+
+/// The resolved explainer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Explainer {
+    /// In order of first statement.
+    pub points: Vec<Point>,
+    /// Oldest first; render newest first.
+    pub changes: Vec<Change>,
+}
+
+impl Explainer {
+    /// Points currently in force (not withdrawn), of one kind, in order of first statement.
+    pub fn current(&self, kind: DealKind) -> impl Iterator<Item = (usize, &Point)> {
+        self.points
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| !p.current().withdrawn && p.current().kind == kind)
+    }
+
+    /// The changes one briefing made.
+    pub fn changes_by(&self, briefing: usize) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(move |c| self.points[c.point].versions[c.version].briefing == briefing)
+    }
+
+    /// The version that last changed the point.
+    pub fn last_change_of(&self, point: usize) -> Option<&Change> {
+        self.changes.iter().rev().find(|c| c.point == point)
+    }
+}
+
+/// Ids the explainer page uses for itself; a point may not take them.
+pub fn is_reserved_id(id: &str) -> bool {
+    [
+        "main",
+        "what-changed",
+        "references-title",
+        "explainer-intro",
+        "withdrawn",
+    ]
+    .contains(&id)
+        || ["ref-", "cite-", "fn-", "fnref-", "section-", "change-"]
+            .iter()
+            .any(|p| id.starts_with(p))
+}
+
+/// Builds the explainer from briefings (newest first, as in `Site`).
+pub fn resolve(briefings: &[Briefing], diags: &mut Vec<Diagnostic>) -> Explainer {
+    // Oldest first; ties by path, as documented.
+    let mut order: Vec<usize> = (0..briefings.len()).collect();
+    order.sort_by(|&a, &b| {
+        briefings[a]
+            .date
+            .cmp(&briefings[b].date)
+            .then_with(|| briefings[a].path.cmp(&briefings[b].path))
+    });
+    let mut explainer = Explainer::default();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for &bi in &order {
+        let b = &briefings[bi];
+        let mut seen: HashMap<&str, &crate::diag::Position> = HashMap::new();
+        for d in &b.deal {
+            if let Some(first) = seen.get(d.id.as_str()) {
+                diags.push(
+                    Diagnostic::at_position(
+                        Severity::Error,
+                        &b.path,
+                        &d.id_at,
+                        format!("deal point `{}` appears twice in this briefing", d.id),
+                    )
+                    .with_help(format!(
+                        "the first is at line {}; merge them or give this one another id",
+                        first.line
+                    )),
+                );
+                continue;
+            }
+            seen.insert(&d.id, &d.id_at);
+            if is_reserved_id(&d.id) {
+                diags.push(
+                    Diagnostic::at_position(
+                        Severity::Error,
+                        &b.path,
+                        &d.id_at,
+                        format!("deal point id `{}` is reserved by the explainer page", d.id),
+                    )
+                    .with_help("choose another id"),
+                );
+                continue;
+            }
+            let version = Version {
+                briefing: bi,
+                kind: d.kind,
+                text: d.text.clone(),
+                text_html: d.text_html.clone(),
+                cite: d.cite.iter().map(|(id, _)| id.clone()).collect(),
+                withdrawn: d.withdrawn,
+            };
+            let Some(&pi) = index.get(&d.id) else {
+                if d.withdrawn {
+                    diags.push(
+                        Diagnostic::at_position(
+                            Severity::Error,
+                            &b.path,
+                            &d.id_at,
+                            format!(
+                                "withdraws deal point `{}`, which no earlier briefing states",
+                                d.id
+                            ),
+                        )
+                        .with_help(withdraw_help(&d.id, index.keys().map(String::as_str))),
+                    );
+                    continue;
+                }
+                index.insert(d.id.clone(), explainer.points.len());
+                explainer.changes.push(Change {
+                    point: explainer.points.len(),
+                    point_id: d.id.clone(),
+                    version: 0,
+                    kind: ChangeKind::Added,
+                    reworded: false,
+                    moved: false,
+                    sources_changed: false,
+                });
+                explainer.points.push(Point {
+                    id: d.id.clone(),
+                    versions: vec![version],
+                });
+                continue;
+            };
+            let point = &mut explainer.points[pi];
+            let prev = point.current();
+            let reworded = prev.text != version.text;
+            let moved = prev.kind != version.kind;
+            let sources_changed = prev.cite != version.cite;
+            let kind = match (prev.withdrawn, version.withdrawn) {
+                (false, true) => Some(ChangeKind::Withdrawn),
+                (true, false) => Some(ChangeKind::Reinstated),
+                (true, true) => None,
+                (false, false) => {
+                    (reworded || moved || sources_changed).then_some(ChangeKind::Revised)
+                }
+            };
+            point.versions.push(version);
+            if let Some(kind) = kind {
+                explainer.changes.push(Change {
+                    point: pi,
+                    point_id: point.id.clone(),
+                    version: point.versions.len() - 1,
+                    kind,
+                    reworded: reworded && kind != ChangeKind::Withdrawn,
+                    moved: moved && kind != ChangeKind::Withdrawn,
+                    sources_changed: sources_changed && kind != ChangeKind::Withdrawn,
+                });
+            }
+        }
+    }
+    explainer
+}
+
+fn withdraw_help<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> String {
+    crate::diag::suggestion(id, known).unwrap_or_else(|| {
+        "a point must be stated in an earlier briefing before it can be withdrawn".into()
+    })
+}
