@@ -11,8 +11,10 @@ then `--runs` timed builds of
 
     BRIEF build --root SITE --output SITE/public
 
-Each run starts from an empty output directory, removed and followed by a
-sync(2) outside the timing.  --output-dir puts the output elsewhere, e.g. on
+Each run starts from a fresh output directory: the previous one is renamed
+into a trash folder and only deleted after all timings (deleting ~10k
+directories right before a run slowed the next run several-fold on an ext4
+volume mounted with `discard`), then sync(2) runs, all outside the timing.  --output-dir puts the output elsewhere, e.g. on
 a tmpfs (/dev/shm/brief-bench) to keep a slow or throttled disk out of it.
 Wall time is time.perf_counter() around spawn..reap; peak RSS is the child's
 own ru_maxrss from os.wait4() (KiB on Linux), not the cumulative
@@ -112,9 +114,32 @@ class BuildFailed(Exception):
     pass
 
 
-def run_once(argv: list[str], output: Path) -> tuple[float, int, str]:
-    """Run a clean build; return (wall seconds, peak RSS KiB, stderr)."""
-    shutil.rmtree(output, ignore_errors=True)
+class Trash:
+    """Old outputs are renamed here (cheap) and deleted in one go at the end."""
+
+    def __init__(self, where: Path) -> None:
+        self.dir = where
+        self.n = 0
+
+    def discard(self, path: Path) -> None:
+        if not path.exists():
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        while (self.dir / str(self.n)).exists():
+            self.n += 1
+        path.rename(self.dir / str(self.n))
+
+    def empty(self) -> None:
+        if self.dir.exists():
+            t0 = time.perf_counter()
+            log(f"removing old build outputs in {self.dir} ...")
+            shutil.rmtree(self.dir, ignore_errors=True)
+            log(f"removed in {time.perf_counter() - t0:.1f}s")
+
+
+def run_once(argv: list[str], output: Path, trash: Trash) -> tuple[float, int, str]:
+    """Run a build into a fresh `output`; return (wall seconds, peak RSS KiB, stderr)."""
+    trash.discard(output)
     os.sync()  # don't let the previous run's writeback land in this one
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
@@ -276,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"machine: {info.get('cpu_model', '?')}, {info['cpus_available']} CPU(s) available, "
         f"{info.get('mem_total_mib', '?')} MiB RAM (targets assume 2 cores)")
 
+    trash = Trash((a.output_dir.resolve() if a.output_dir else SITES) / ".trash")
+    trash.empty()  # leftovers of an interrupted run, before any timing
     results = []
     for size in a.sizes:
         site, gen_s = ensure_site(size, a.seed, a.regen)
@@ -286,23 +313,24 @@ def main(argv: list[str] | None = None) -> int:
         output = (a.output_dir.resolve() / f"briefings-{size}") if a.output_dir else site / "public"
         cmd = [str(brief), "build", "--root", str(site), "--output", str(output)]
         try:
-            warm_s, warm_kib, warm_err = run_once(cmd, output)
+            warm_s, warm_kib, warm_err = run_once(cmd, output, trash)
             log(f"[{size}] warm-up: {warm_s:.3f}s, {warm_kib / 1024:.1f} MiB")
             if warm_err.strip():
                 log(f"[{size}] note: brief wrote to stderr on the warm-up:\n{tail(warm_err, 15)}")
             runs = []
             for k in range(1, a.runs + 1):
-                wall, kib, _ = run_once(cmd, output)
+                wall, kib, _ = run_once(cmd, output, trash)
                 runs.append({"wall_s": wall, "peak_rss_kib": kib})
                 log(f"[{size}] run {k}/{a.runs}: {wall:.3f}s, {kib / 1024:.1f} MiB")
         except BuildFailed as e:
             print(f"error: [{size} briefings] {e}", file=sys.stderr)
+            trash.empty()
             return 1
         files, nbytes = output_stats(output)
         if files == 0:
             log(f"[{size}] warning: the build wrote no files to {output}")
         if not a.keep:
-            shutil.rmtree(output, ignore_errors=True)
+            trash.discard(output)
         walls = [r["wall_s"] for r in runs]
         results.append({
             "size": size,
@@ -345,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         a.json.write_text(json.dumps(doc, indent=2) + "\n")
         log(f"wrote {a.json}")
 
+    trash.empty()
     return 1 if (a.enforce and missed) else 0
 
 

@@ -847,6 +847,9 @@ def check(out: Path) -> int:
         else:
             errors.append("...")
 
+    if not (out / "site.toml").is_file():
+        print(f"check: {out / 'site.toml'} not found: not a generated site", file=sys.stderr)
+        return 1
     site = tomllib.loads((out / "site.toml").read_text(encoding="utf-8"))
     for k in ("title", "description", "base_url", "language", "theme", "paginate_by", "highlight"):
         if k not in site:

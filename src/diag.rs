@@ -21,7 +21,7 @@ pub enum Severity {
 }
 
 /// The line of source a diagnostic points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Frame {
     /// The text of the line, without its line ending.
     pub text: String,
@@ -31,7 +31,7 @@ pub struct Frame {
 
 /// A place in a file, kept so a later stage can point back at it after the
 /// file's text is gone (e.g. the second of two colliding slugs).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
 pub struct Position {
     pub line: usize,
     pub col: usize,

@@ -19,6 +19,7 @@ pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod slug;
 pub mod toml_input;
 pub mod write;
@@ -97,43 +98,58 @@ impl Report {
     }
 }
 
-/// Stages 1–3: load, parse and resolve, plus the theme. `None` when a
-/// content error makes rendering pointless; the diagnostics say why.
-pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Prepared>, Error> {
-    let root = &opts.root;
-    let config_path = root.join(config::FILE_NAME);
+/// Reads and validates site.toml, applying a `--base-url` override.
+/// `Err` when there is no site here or the override is invalid; `Ok(None)`
+/// when site.toml has content errors (in `diags`).
+pub fn load_config(
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<config::Config>, Error> {
+    let config_path = opts.root.join(config::FILE_NAME);
     if !config_path.is_file() {
         return Err(Error::Usage(format!(
             "{} is not a brief site: it has no {}",
-            root.display(),
+            opts.root.display(),
             config::FILE_NAME
         )));
     }
-    let text = load::read_text(&config_path, Path::new(config::FILE_NAME));
-    let config = match text {
+    let config = match load::read_text(&config_path, Path::new(config::FILE_NAME)) {
         Ok(text) => config::parse(Path::new(config::FILE_NAME), &text, diags),
         Err(d) => {
             diags.push(d);
             None
         }
     };
-    let config = config.map(|mut c| -> Result<_, Error> {
-        if let Some(url) = &opts.base_url {
-            c.base_url = config::BaseUrl::parse(url)
-                .map_err(|why| Error::Usage(format!("invalid --base-url `{url}`: {why}")))?;
-        }
-        Ok(c)
-    });
-    let config = config.transpose()?;
+    config
+        .map(|mut c| {
+            if let Some(url) = &opts.base_url {
+                c.base_url = config::BaseUrl::parse(url)
+                    .map_err(|why| Error::Usage(format!("invalid --base-url `{url}`: {why}")))?;
+            }
+            Ok(c)
+        })
+        .transpose()
+}
+
+/// The site's own `static/` files, which override the theme's.
+pub fn site_statics(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Asset)> {
+    load::statics(root, &root.join("static"), diags)
+        .into_iter()
+        .map(|f| (f.output, Asset::File(f.source)))
+        .collect()
+}
+
+/// Stages 1–3: load, parse and resolve, plus the theme. `None` when a
+/// content error makes rendering pointless; the diagnostics say why.
+pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Prepared>, Error> {
+    let root = &opts.root;
+    let config = load_config(opts, diags)?;
     let files = load::content(root, diags);
     let parsed = parse::parse(files, diags);
     let theme = config
         .as_ref()
         .and_then(|c| theme::load(root, &c.theme, diags));
-    let statics = load::statics(root, &root.join("static"), diags)
-        .into_iter()
-        .map(|f| (f.output, Asset::File(f.source)))
-        .collect();
+    let statics = site_statics(root, diags);
     let (Some(config), Some(theme)) = (config, theme) else {
         return Ok(None);
     };
@@ -183,7 +199,10 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
             &p.site,
             &p.theme,
             p.statics,
-            opts.publish.drafts || opts.publish.future,
+            render::Options {
+                preview: opts.publish.drafts || opts.publish.future,
+                hash_assets: true,
+            },
         );
         let outputs = renderer.render_all(&staging, &mut diags).map_err(io)?;
         if !diags.iter().any(Diagnostic::is_error) {

@@ -71,8 +71,13 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Reads every content file under `root/content`.
 pub fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    content_under(root, &root.join("content"), diags)
+}
+
+/// Reads every content file under `dir` (a folder inside `root/content`).
+pub fn content_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
     let mut found = Vec::new();
-    for (abs, rel) in walk(root, &root.join("content"), diags) {
+    for (abs, rel) in walk(root, dir, diags) {
         match classify(&rel) {
             Some(kind) => found.push((abs, rel, kind)),
             None if rel.extension().is_some_and(|e| e == "md") => diags.push(
@@ -148,7 +153,7 @@ pub fn read_text(abs: &Path, rel: &Path) -> Result<String, Diagnostic> {
 
 /// Every regular file under `dir`, sorted, as (absolute, relative-to-root)
 /// paths. Symlinks are followed only while they stay inside the site.
-fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
+pub fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;

@@ -8,6 +8,7 @@ pub mod explainer;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -40,10 +41,10 @@ pub struct Tag {
 pub struct Site {
     pub config: Config,
     /// Newest first; equal dates by file path.
-    pub briefings: Vec<Briefing>,
+    pub briefings: Vec<Arc<Briefing>>,
     /// Standalone pages, ordered by title.
-    pub pages: Vec<Page>,
-    pub explainer: Option<Explainer>,
+    pub pages: Vec<Arc<Page>>,
+    pub explainer: Option<Arc<Explainer>>,
     /// Ordered by slug.
     pub tags: Vec<Tag>,
     pub registry: Registry,
@@ -125,13 +126,13 @@ pub fn resolve(
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
     check_sources(&parsed, diags);
-    let mut briefings: Vec<Briefing> = parsed
+    let mut briefings: Vec<Arc<Briefing>> = parsed
         .briefings
         .into_iter()
         .filter(|b| (publish.drafts || !b.draft) && (publish.future || !b.date.is_after(now)))
         .collect();
     briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
-    let mut pages: Vec<Page> = parsed
+    let mut pages: Vec<Arc<Page>> = parsed
         .pages
         .into_iter()
         .filter(|p| publish.drafts || !p.draft)
@@ -247,7 +248,7 @@ fn check_sources(parsed: &Parsed, diags: &mut Vec<Diagnostic>) {
 }
 
 /// Two documents writing the same output path is an error naming both.
-fn check_collisions(briefings: &[Briefing], pages: &[Page], diags: &mut Vec<Diagnostic>) {
+fn check_collisions(briefings: &[Arc<Briefing>], pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
     let mut claimed: HashMap<String, PathBuf> = HashMap::new();
     let mut claim = |output: String,
                      path: &PathBuf,
@@ -269,7 +270,7 @@ fn check_collisions(briefings: &[Briefing], pages: &[Page], diags: &mut Vec<Diag
             claimed.insert(output, path.clone());
         }
     };
-    let mut sorted: Vec<&Briefing> = briefings.iter().collect();
+    let mut sorted: Vec<&Briefing> = briefings.iter().map(|b| &**b).collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for b in sorted {
         claim(
@@ -280,7 +281,7 @@ fn check_collisions(briefings: &[Briefing], pages: &[Page], diags: &mut Vec<Diag
             diags,
         );
     }
-    let mut sorted: Vec<&Page> = pages.iter().collect();
+    let mut sorted: Vec<&Page> = pages.iter().map(|p| &**p).collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for p in sorted {
         if RESERVED.contains(&p.slug.as_str()) {

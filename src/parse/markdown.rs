@@ -348,6 +348,18 @@ impl<'a> Renderer<'a, '_> {
                 self.plain_text(&code);
                 self.emit(Event::Code(code));
             }
+            // A checkbox needs a name for screen readers; it is never editable.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked", "Done")
+                } else {
+                    ("", "Not done")
+                };
+                self.emit(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
+                        .into(),
+                ));
+            }
             Event::SoftBreak | Event::HardBreak => {
                 self.plain_text(" ");
                 self.emit(event);

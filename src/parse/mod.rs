@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod sources;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -44,6 +45,9 @@ pub struct Briefing {
     pub slug_at: Position,
     pub deal: Vec<DealPoint>,
     pub body: Body,
+    /// Changes whenever anything rendered from this file may change: a
+    /// hash of its text and of the sources it cites. `serve` compares it.
+    pub fingerprint: u64,
 }
 
 /// A standalone page from `content/pages/`.
@@ -56,6 +60,7 @@ pub struct Page {
     pub slug_at: Position,
     pub draft: bool,
     pub body: Body,
+    pub fingerprint: u64,
 }
 
 /// `content/explainer.md`: the title and intro of the running explainer.
@@ -65,6 +70,7 @@ pub struct Explainer {
     pub title: String,
     pub summary: String,
     pub body: Body,
+    pub fingerprint: u64,
 }
 
 /// What an explainer point says about the deal.
@@ -110,18 +116,29 @@ pub struct DealPoint {
 /// Every document of the site, parsed.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    pub briefings: Vec<Briefing>,
-    pub pages: Vec<Page>,
-    pub explainer: Option<Explainer>,
+    pub briefings: Vec<Arc<Briefing>>,
+    pub pages: Vec<Arc<Page>>,
+    pub explainer: Option<Arc<Explainer>>,
     pub registry: Registry,
+}
+
+impl Parsed {
+    /// Adds a document; documents are shared, so `serve` keeps them across rebuilds.
+    pub fn add(&mut self, doc: Document) {
+        match doc {
+            Document::Briefing(b) => self.briefings.push(b),
+            Document::Page(p) => self.pages.push(p),
+            Document::Explainer(e) => self.explainer = Some(e),
+        }
+    }
 }
 
 /// One parsed content file.
 #[derive(Debug, Clone)]
 pub enum Document {
-    Briefing(Briefing),
-    Page(Page),
-    Explainer(Explainer),
+    Briefing(Arc<Briefing>),
+    Page(Arc<Page>),
+    Explainer(Arc<Explainer>),
 }
 
 /// Parses every file: the source registry first, then every document in
@@ -147,9 +164,7 @@ pub fn parse(files: Vec<SourceFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
     for (doc, d) in results {
         diags.extend(d);
         match doc {
-            Some(Document::Briefing(b)) => parsed.briefings.push(b),
-            Some(Document::Page(p)) => parsed.pages.push(p),
-            Some(Document::Explainer(e)) => parsed.explainer = Some(e),
+            Some(doc) => parsed.add(doc),
             None => {}
         }
     }
@@ -163,11 +178,26 @@ pub fn parse_file(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
     match file.kind {
-        FileKind::Briefing => parse_briefing(file, registry, diags).map(Document::Briefing),
-        FileKind::Page => parse_page(file, registry, diags).map(Document::Page),
-        FileKind::Explainer => parse_explainer(file, registry, diags).map(Document::Explainer),
+        FileKind::Briefing => {
+            parse_briefing(file, registry, diags).map(|d| Document::Briefing(Arc::new(d)))
+        }
+        FileKind::Page => parse_page(file, registry, diags).map(|d| Document::Page(Arc::new(d))),
+        FileKind::Explainer => {
+            parse_explainer(file, registry, diags).map(|d| Document::Explainer(Arc::new(d)))
+        }
         FileKind::Sources => None,
     }
+}
+
+/// Hash of a file's text and of the registry entries its body cites.
+fn fingerprint(text: &str, body: &Body, registry: &Registry) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    for c in &body.citations {
+        registry.get(&c.id).hash(&mut h);
+    }
+    h.finish()
 }
 
 const FRONT_MATTER_EXAMPLE: &str = "start the file with front matter between `+++` lines, e.g.\n+++\ntitle = \"…\"\ndate = 2025-06-09\n+++";
@@ -428,6 +458,7 @@ fn parse_briefing(
         .collect();
     let ok = f.ok;
     Some(Briefing {
+        fingerprint: fingerprint(&file.text, &body, registry),
         path: file.path.clone(),
         title,
         date: date.filter(|_| ok)?,
@@ -624,6 +655,7 @@ fn parse_page(file: &SourceFile, registry: &Registry, diags: &mut Vec<Diagnostic
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
     Some(Page {
+        fingerprint: fingerprint(&file.text, &body, registry),
         path: file.path.clone(),
         title,
         summary: summary.unwrap_or_else(|| body.first_paragraph.clone()),
@@ -665,6 +697,7 @@ fn parse_explainer(
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
     Some(Explainer {
+        fingerprint: fingerprint(&file.text, &body, registry),
         path: file.path.clone(),
         title,
         summary: summary.unwrap_or_else(|| body.first_paragraph.clone()),

@@ -58,7 +58,7 @@ impl SourceKind {
 }
 
 /// One source of the registry, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Source {
     pub id: String,
     pub title: String,

@@ -220,6 +220,14 @@ pub struct SourceContext {
     pub reference_html: String,
     /// Root-relative path of the source's page.
     pub path: String,
+}
+
+/// A source with how much it is cited, for `/sources/` and as `source` on
+/// its own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceStats {
+    #[serde(flatten)]
+    pub source: SourceContext,
     /// Times cited across the site, and in how many documents.
     pub citation_count: usize,
     pub document_count: usize,
@@ -273,7 +281,7 @@ pub struct PublisherGroup {
     pub name: String,
     /// An element id for the group.
     pub id: String,
-    pub sources: Vec<SourceContext>,
+    pub sources: Vec<SourceStats>,
     pub citation_count: usize,
 }
 

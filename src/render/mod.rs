@@ -9,6 +9,7 @@
 pub mod context;
 mod explainer;
 pub mod highlight;
+pub mod keys;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashSet};
@@ -68,6 +69,25 @@ pub enum Job {
     Static(usize),
 }
 
+/// How to render, beyond what the site says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Drafts or scheduled briefings may be shown: say so in the page.
+    pub preview: bool,
+    /// Add a content hash to stylesheet URLs so browsers refetch them after
+    /// a deploy. `serve` turns it off: it sends no-cache headers, and a CSS
+    /// edit must change only the stylesheet, not every page.
+    pub hash_assets: bool,
+}
+
+fn asset_path(path: String, hash: &str, options: Options) -> String {
+    if options.hash_assets {
+        format!("{path}?h={hash}")
+    } else {
+        path
+    }
+}
+
 /// Briefings per feed: feeds carry full content, so they stay short.
 const FEED_ENTRIES: usize = 20;
 /// Words a minute, for reading time.
@@ -102,7 +122,7 @@ impl<'a> Renderer<'a> {
         site: &'a Site,
         theme: &'a Theme,
         site_statics: Vec<(String, Asset)>,
-        preview: bool,
+        options: Options,
     ) -> Self {
         let mut assets: BTreeMap<String, Asset> = theme.statics.iter().cloned().collect();
         assets.extend(site_statics);
@@ -122,8 +142,8 @@ impl<'a> Renderer<'a> {
             base_url: base.absolute().to_string(),
             root: base.root().to_string(),
             feed_url: base.url("atom.xml"),
-            style_path: format!("{}?h={style_hash}", base.path("style.css")),
-            syntax_style_path: format!("{}?h={syntax_hash}", base.path("syntax.css")),
+            style_path: asset_path(base.path("style.css"), &style_hash, options),
+            syntax_style_path: asset_path(base.path("syntax.css"), &syntax_hash, options),
             nav: site
                 .pages
                 .iter()
@@ -137,7 +157,7 @@ impl<'a> Renderer<'a> {
                 || site.now.format("%Y").to_string().parse().unwrap_or(2025),
                 |b| b.date.year(),
             ),
-            preview,
+            preview: options.preview,
         };
         let mut r = Renderer {
             site,
@@ -313,7 +333,9 @@ impl<'a> Renderer<'a> {
                 for (b, s) in site.briefings.iter().zip(&self.summaries) {
                     let (id, label) = b.date.month();
                     match months.last_mut() {
-                        Some(m) if m.id == id => m.briefings.push(s.clone()),
+                        Some(m) if m.id.strip_prefix("m-") == Some(id.as_str()) => {
+                            m.briefings.push(s.clone())
+                        }
                         _ => months.push(ArchiveMonth {
                             id: format!("m-{id}"),
                             label,
@@ -321,7 +343,6 @@ impl<'a> Renderer<'a> {
                         }),
                     }
                 }
-                // Month ids are compared without their prefix above.
                 let mut ctx = self.context(
                     "briefings/",
                     format!("Archive — {}", site.config.title),
@@ -437,15 +458,17 @@ impl<'a> Renderer<'a> {
                 self.counts.lists.fetch_add(1, Ordering::Relaxed);
                 let mut groups: BTreeMap<String, PublisherGroup> = BTreeMap::new();
                 for i in 0..site.registry.sources.len() {
-                    let source = self.source_context(i);
-                    let group = groups
-                        .entry(source.publisher.to_lowercase())
-                        .or_insert_with(|| PublisherGroup {
-                            name: source.publisher.clone(),
-                            id: format!("publisher-{}", crate::slug::slugify(&source.publisher)),
-                            sources: Vec::new(),
-                            citation_count: 0,
-                        });
+                    let source = self.source_stats(i);
+                    let publisher = &source.source.publisher;
+                    let group =
+                        groups
+                            .entry(publisher.to_lowercase())
+                            .or_insert_with(|| PublisherGroup {
+                                name: publisher.clone(),
+                                id: format!("publisher-{}", crate::slug::slugify(publisher)),
+                                sources: Vec::new(),
+                                citation_count: 0,
+                            });
                     group.citation_count += source.citation_count;
                     group.sources.push(source);
                 }
@@ -463,21 +486,22 @@ impl<'a> Renderer<'a> {
             }
             Job::Source(i) => {
                 self.counts.pages.fetch_add(1, Ordering::Relaxed);
-                let source = self.source_context(i);
+                let source = self.source_stats(i);
                 let citing = self.citing_documents(i);
-                let path = format!("sources/{}/", source.id);
+                let s = &site.registry.sources[i];
+                let path = format!("sources/{}/", s.id);
                 let description = format!(
                     "{}: {} — and everything in {} that cites it.",
-                    source.publisher, source.title, site.config.title
+                    s.publisher, s.title, site.config.title
                 );
                 let mut ctx = self.context(
                     &path,
-                    format!("{} — Sources — {}", source.title, site.config.title),
+                    format!("{} — Sources — {}", s.title, site.config.title),
                     description,
                     "source",
                     None,
                 );
-                ctx.insert("deal_points", &self.source_points(&source.id));
+                ctx.insert("deal_points", &self.source_points(&s.id));
                 ctx.insert("source", &source);
                 ctx.insert("citing", &citing);
                 self.template("source.html", &ctx, job)
@@ -606,7 +630,6 @@ impl<'a> Renderer<'a> {
 
     fn source_context(&self, i: usize) -> SourceContext {
         let s = &self.site.registry.sources[i];
-        let citing = &self.site.cited_by[i];
         SourceContext {
             id: s.id.clone(),
             title: s.title.clone(),
@@ -624,6 +647,13 @@ impl<'a> Renderer<'a> {
                 .config
                 .base_url
                 .path(&format!("sources/{}/", s.id)),
+        }
+    }
+
+    fn source_stats(&self, i: usize) -> SourceStats {
+        let citing = &self.site.cited_by[i];
+        SourceStats {
+            source: self.source_context(i),
             citation_count: citing
                 .iter()
                 .map(|c| self.site.body(c.doc).citations[c.cited].uses.len())

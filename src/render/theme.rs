@@ -119,6 +119,7 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
     }
     let template_dir = rel_dir.join("templates");
     let mut tera = Tera::default();
+    tera.set_escape_fn(escape_html);
     let mut ok = true;
     // Add templates one by one so every broken template is reported, then
     // all together so inheritance is checked.
@@ -144,6 +145,19 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
         statics,
         template_dir,
     })
+}
+
+/// Autoescaping for templates: the five characters that matter in HTML
+/// text and quoted attributes (and XML): `& < > " '`. Tera's default also escapes `/`,
+/// which makes every URL in the output read `https:&#x2F;&#x2F;…`.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    crate::render::highlight::escape_into(&mut out, text);
+    if out.contains('\'') {
+        out.replace('\'', "&#39;")
+    } else {
+        out
+    }
 }
 
 /// A tera error as a diagnostic: the whole cause chain (tera keeps the

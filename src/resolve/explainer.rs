@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::parse::{Briefing, DealKind};
 
 /// One briefing's statement of a point.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Version {
     /// Index into `Site::briefings`.
     pub briefing: usize,
@@ -24,7 +24,7 @@ pub struct Version {
 }
 
 /// A point and every version of it, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Point {
     pub id: String,
     pub versions: Vec<Version>,
@@ -39,7 +39,7 @@ impl Point {
 }
 
 /// What a version changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
     Added,
     /// Wording, kind or sources changed (see the flags on [`Change`]).
@@ -49,7 +49,7 @@ pub enum ChangeKind {
 }
 
 /// One entry of "What changed".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Change {
     /// Index into `Explainer::points`.
     pub point: usize,
@@ -63,7 +63,7 @@ pub struct Change {
 }
 
 /// The resolved explainer.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Explainer {
     /// In order of first statement.
     pub points: Vec<Point>,
@@ -109,7 +109,7 @@ pub fn is_reserved_id(id: &str) -> bool {
 }
 
 /// Builds the explainer from briefings (newest first, as in `Site`).
-pub fn resolve(briefings: &[Briefing], diags: &mut Vec<Diagnostic>) -> Explainer {
+pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnostic>) -> Explainer {
     // Oldest first; ties by path, as documented.
     let mut order: Vec<usize> = (0..briefings.len()).collect();
     order.sort_by(|&a, &b| {

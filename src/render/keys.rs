@@ -1,0 +1,248 @@
+//! What each output depends on, as a hash: `serve` re-renders a job only
+//! when its key changes.
+//!
+//! A key mixes the fingerprints of exactly the inputs a job's template
+//! context is built from. Fingerprints of documents are computed when they
+//! are parsed, so a key costs a few hashes of integers, never a pass over
+//! text. The differential test in `tests/` checks, after random edit
+//! sequences, that keys never miss a dependency: the served site must equal
+//! a fresh full build byte for byte.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::{FEED_ENTRIES, Job, Renderer, pages_for};
+use crate::resolve::DocRef;
+
+/// Hashes computed once per rebuild and shared by every job's key.
+pub struct KeyParts {
+    /// Config, theme, site-wide context: everything every page shows.
+    global: u64,
+    /// One per registry source.
+    sources: Vec<u64>,
+    /// The whole explainer (points, versions, changes) with the briefings
+    /// it names.
+    deal: u64,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+impl Renderer<'_> {
+    /// Computes the shared parts of the keys; `theme_key` changes whenever
+    /// the theme's templates or statics change.
+    pub fn key_parts(&self, theme_key: u64) -> KeyParts {
+        let site = self.site;
+        let context = serde_json::to_string(&self.site_context).unwrap_or_default();
+        let global = hash_of((format!("{:?}", site.config), theme_key, context));
+        let sources = site.registry.sources.iter().map(hash_of).collect();
+        let deal = &site.deal;
+        let named: Vec<u64> = deal
+            .points
+            .iter()
+            .flat_map(|p| p.versions.iter().map(|v| self.summary_key(v.briefing)))
+            .collect();
+        let deal = hash_of((deal, named, site.briefings.first().map(|b| b.date)));
+        KeyParts {
+            global,
+            sources,
+            deal,
+        }
+    }
+
+    /// What a briefing contributes to the lists that show it.
+    fn summary_key(&self, i: usize) -> u64 {
+        let b = &self.site.briefings[i];
+        hash_of((b.fingerprint, self.site.is_scheduled(b)))
+    }
+
+    fn list_key(&self, items: &[usize], n: usize) -> u64 {
+        let per = self.site.config.paginate_by;
+        let page: Vec<u64> = items
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|&i| self.summary_key(i))
+            .collect();
+        hash_of((page, items.len(), pages_for(items.len(), per)))
+    }
+
+    fn feed_key(&self, items: &[usize]) -> u64 {
+        hash_of(
+            items
+                .iter()
+                .take(FEED_ENTRIES)
+                .map(|&i| self.summary_key(i))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn cited_sources_key(&self, citations: &[crate::parse::CitedSource], parts: &KeyParts) -> u64 {
+        let keys: Vec<u64> = citations
+            .iter()
+            .filter_map(|c| self.site.registry.index_of(&c.id))
+            .map(|i| parts.sources[i])
+            .collect();
+        hash_of(keys)
+    }
+
+    /// The key of one job: equal keys mean equal output.
+    pub fn job_key(&self, job: Job, parts: &KeyParts) -> u64 {
+        let site = self.site;
+        let g = parts.global;
+        match job {
+            Job::Home(n) => {
+                let all: Vec<usize> = (0..site.briefings.len()).collect();
+                let deal = if n == 1 { parts.deal } else { 0 };
+                hash_of((g, "home", n, self.list_key(&all, n), deal))
+            }
+            Job::Briefing(i) => {
+                let b = &site.briefings[i];
+                let neighbours = (
+                    i.checked_sub(1).map(|j| self.summary_key(j)),
+                    site.briefings.get(i + 1).map(|_| self.summary_key(i + 1)),
+                );
+                // The explainer box names other briefings' versions too.
+                let changes: Vec<_> = site
+                    .deal
+                    .changes_by(i)
+                    .map(|c| (c.point, c.version))
+                    .collect();
+                let deal = if changes.is_empty() { 0 } else { parts.deal };
+                hash_of((
+                    g,
+                    "briefing",
+                    self.summary_key(i),
+                    neighbours,
+                    self.cited_sources_key(&b.body.citations, parts),
+                    changes,
+                    deal,
+                ))
+            }
+            Job::Archive => hash_of((
+                g,
+                "archive",
+                (0..site.briefings.len())
+                    .map(|i| self.summary_key(i))
+                    .collect::<Vec<_>>(),
+            )),
+            Job::Tags => hash_of((
+                g,
+                "tags",
+                site.tags
+                    .iter()
+                    .map(|t| (&t.name, &t.slug, t.briefings.len()))
+                    .collect::<Vec<_>>(),
+            )),
+            Job::Tag(t, n) => {
+                let tag = &site.tags[t];
+                hash_of((
+                    g,
+                    "tag",
+                    &tag.name,
+                    &tag.slug,
+                    n,
+                    self.list_key(&tag.briefings, n),
+                ))
+            }
+            Job::TagFeed(t) => {
+                let tag = &site.tags[t];
+                hash_of((
+                    g,
+                    "tag-feed",
+                    &tag.name,
+                    &tag.slug,
+                    self.feed_key(&tag.briefings),
+                ))
+            }
+            Job::Feed => hash_of((
+                g,
+                "feed",
+                self.feed_key(&(0..site.briefings.len()).collect::<Vec<_>>()),
+            )),
+            Job::Sitemap => {
+                let briefings: Vec<_> = site
+                    .briefings
+                    .iter()
+                    .map(|b| (&b.slug, b.date, b.updated))
+                    .collect();
+                let tags: Vec<_> = site
+                    .tags
+                    .iter()
+                    .map(|t| {
+                        (
+                            &t.slug,
+                            t.briefings.first().map(|&i| site.briefings[i].date),
+                        )
+                    })
+                    .collect();
+                let sources: Vec<&str> = site.registry.ids().collect();
+                let pages: Vec<&str> = site.pages.iter().map(|p| p.slug.as_str()).collect();
+                hash_of((
+                    g,
+                    "sitemap",
+                    briefings,
+                    tags,
+                    sources,
+                    pages,
+                    site.has_explainer(),
+                ))
+            }
+            Job::Robots | Job::NotFound | Job::SyntaxCss => hash_of((g, job)),
+            Job::Page(i) => {
+                let p = &site.pages[i];
+                hash_of((
+                    g,
+                    "page",
+                    p.fingerprint,
+                    self.cited_sources_key(&p.body.citations, parts),
+                ))
+            }
+            Job::Sources => {
+                let counts: Vec<_> = site
+                    .cited_by
+                    .iter()
+                    .map(|c| {
+                        c.iter()
+                            .map(|c| site.body(c.doc).citations[c.cited].uses.len())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                hash_of((g, "sources", &parts.sources, counts))
+            }
+            Job::Source(i) => {
+                let citing: Vec<(u64, usize)> = site.cited_by[i]
+                    .iter()
+                    .map(|c| {
+                        let doc = match c.doc {
+                            DocRef::Briefing(b) => self.summary_key(b),
+                            DocRef::Page(p) => site.pages[p].fingerprint,
+                            DocRef::Explainer => {
+                                site.explainer.as_ref().map_or(0, |e| e.fingerprint)
+                            }
+                        };
+                        (doc, c.cited)
+                    })
+                    .collect();
+                hash_of((g, "source", parts.sources[i], citing, parts.deal))
+            }
+            Job::SourcesJson => hash_of((g, "csl", &parts.sources)),
+            Job::Explainer | Job::ExplainerFeed => {
+                let intro = site.explainer.as_ref().map(|e| {
+                    (
+                        e.fingerprint,
+                        self.cited_sources_key(&e.body.citations, parts),
+                    )
+                });
+                hash_of((g, job, parts.deal, intro, &parts.sources))
+            }
+            Job::Static(i) => {
+                let (path, asset) = &self.assets[i];
+                let bytes = asset.read().map(|b| hash_of(&*b)).unwrap_or(0);
+                hash_of((path, bytes))
+            }
+        }
+    }
+}
