@@ -18,6 +18,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every problem in the site without writing anything.
     Check(CheckArgs),
+    /// Preview the site: build it in memory, serve it, rebuild on every save
+    /// and reload open browser tabs.
+    Serve(ServeArgs),
     /// Scaffold a new briefing in content/briefings/.
     New(NewArgs),
 }
@@ -49,6 +52,24 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder (the one with site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on; anything but a loopback address exposes
+    /// the preview to your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port; if it is taken, the next free one is used.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Poll for changes instead of waiting for file-system events (network
+    /// drives, some containers and VMs).
+    #[arg(long)]
+    pub poll: bool,
 }
 
 #[derive(Debug, Args)]

@@ -35,7 +35,7 @@ pub struct Frame {
 pub struct Position {
     pub line: usize,
     pub col: usize,
-    pub frame: Option<Frame>,
+    pub frame: Option<Box<Frame>>,
 }
 
 /// One problem in one file.
@@ -50,7 +50,8 @@ pub struct Diagnostic {
     pub col: usize,
     pub message: String,
     pub help: Option<String>,
-    pub frame: Option<Frame>,
+    /// Boxed: most diagnostics travel in `Result`s, which should stay small.
+    pub frame: Option<Box<Frame>>,
 }
 
 impl Diagnostic {
@@ -279,10 +280,10 @@ impl<'a> FileContext<'a> {
             col,
             message: message.into(),
             help: None,
-            frame: Some(Frame {
+            frame: Some(Box::new(Frame {
                 text: text.to_string(),
                 span: start..end.max(start),
-            }),
+            })),
         }
     }
 

@@ -75,6 +75,15 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve(args) => {
+            brief::serve::run(brief::serve::ServeOptions {
+                root: args.root,
+                bind: args.bind,
+                port: args.port,
+                poll: args.poll,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New(args) => {
             let date = match &args.date {
                 Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| {

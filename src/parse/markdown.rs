@@ -152,6 +152,10 @@ enum ParagraphState {
     Done,
 }
 
+/// A citation waiting for the end of its block to know its sentence:
+/// (index of the cited source, index of the use, byte offset in the block).
+type PendingUse = (usize, usize, usize);
+
 struct Renderer<'a, 'c> {
     ctx: &'c FileContext<'c>,
     body: &'a str,
@@ -165,7 +169,7 @@ struct Renderer<'a, 'c> {
     citations: Vec<CitedSource>,
     /// Plain text of the open text blocks (paragraph, heading, cell, item),
     /// innermost last, with the citations waiting for their sentence.
-    blocks: Vec<(String, Vec<(usize, usize, usize)>)>,
+    blocks: Vec<(String, Vec<PendingUse>)>,
     out: Vec<Event<'a>>,
     footnote_defs: HashMap<String, Vec<Event<'a>>>,
     current_def: Option<String>,

@@ -163,9 +163,8 @@ pub fn parse(files: Vec<SourceFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
     };
     for (doc, d) in results {
         diags.extend(d);
-        match doc {
-            Some(doc) => parsed.add(doc),
-            None => {}
+        if let Some(doc) = doc {
+            parsed.add(doc);
         }
     }
     parsed

@@ -187,7 +187,7 @@ impl Workspace {
                 }
             }
         }
-        let mut reparsed = 0;
+        let mut removed = false;
         let mut files_to_parse: Vec<SourceFile> = Vec::new();
         for rel in content {
             let abs = root.join(&rel);
@@ -203,7 +203,9 @@ impl Workspace {
             }
             // Gone (deleted, or renamed away): drop it and anything under it.
             if !abs.exists() {
+                let before = self.files.len();
                 self.files.retain(|p, _| !p.starts_with(&rel));
+                removed |= self.files.len() != before;
                 reparse.remove(&rel);
                 continue;
             }
@@ -231,6 +233,7 @@ impl Workspace {
                     }
                 }
                 Err(d) => {
+                    removed = true;
                     self.files.insert(
                         rel.clone(),
                         Entry {
@@ -255,12 +258,16 @@ impl Workspace {
                 });
             }
         }
-        if !files_to_parse.is_empty() || registry || theme || statics {
-            reparsed = files_to_parse.len();
-            self.parse_files(files_to_parse);
-        } else if self.outputs.is_empty() && self.files.is_empty() {
-            return self.rebuild();
+        // Nothing read differs from what was built (an editor touched a
+        // file, or wrote the same bytes): no rebuild.
+        if files_to_parse.is_empty() && !(removed || registry || theme || statics) {
+            return Ok(Update {
+                diagnostics: Vec::new(),
+                ..Update::default()
+            });
         }
+        let reparsed = files_to_parse.len();
+        self.parse_files(files_to_parse);
         let mut update = self.rebuild()?;
         update.reparsed = reparsed;
         Ok(update)
@@ -308,7 +315,7 @@ impl Workspace {
                     .map(|(abs, rel)| {
                         (
                             rel.to_string_lossy().into_owned(),
-                            std::fs::read(abs).map(|b| hash_of(b)).unwrap_or(0),
+                            std::fs::read(abs).map(hash_of).unwrap_or(0),
                         )
                     })
                     .collect()
