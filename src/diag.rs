@@ -263,16 +263,18 @@ impl<'a> FileContext<'a> {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let (line, col) = self.index.locate(self.text, span.start);
-        let range = self.index.line_range(self.text, line);
+        let (line, mut col) = self.index.locate(self.text, span.start);
+        let mut range = self.index.line_range(self.text, line);
+        // A byte-order mark is not a column an editor shows.
+        if line == 1 && self.text.starts_with('\u{feff}') {
+            range.start = 3.min(range.end);
+            col = col.saturating_sub(1).max(1);
+        }
         let line_start = range.start;
         let text = &self.text[range.clone()];
-        let start = span.start.clamp(line_start, range.end) - line_start;
-        let end = span
-            .end
-            .clamp(span.start, range.end)
-            .max(span.start.min(range.end))
-            - line_start;
+        let start = span.start.clamp(line_start, range.end);
+        let end = span.end.clamp(start, range.end);
+        let (start, end) = (start - line_start, end - line_start);
         Diagnostic {
             severity,
             path: self.path.to_path_buf(),
@@ -282,7 +284,7 @@ impl<'a> FileContext<'a> {
             help: None,
             frame: Some(Box::new(Frame {
                 text: text.to_string(),
-                span: start..end.max(start),
+                span: start..end,
             })),
         }
     }

@@ -143,9 +143,12 @@ pub fn site_statics(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, As
 /// content error makes rendering pointless; the diagnostics say why.
 pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Prepared>, Error> {
     let root = &opts.root;
+    let mut timer = Timer::new();
     let config = load_config(opts, diags)?;
     let files = load::content(root, diags);
+    timer.lap("load");
     let parsed = parse::parse(files, diags);
+    timer.lap("parse");
     let theme = config
         .as_ref()
         .and_then(|c| theme::load(root, &c.theme, diags));
@@ -154,11 +157,34 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
         return Ok(None);
     };
     let site = resolve::resolve(config, parsed, opts.publish, opts.now, diags);
+    timer.lap("resolve");
     Ok(Some(Prepared {
         site,
         theme,
         statics,
     }))
+}
+
+/// Stage timings on stderr when `BRIEF_TIMINGS` is set, for profiling.
+struct Timer {
+    on: bool,
+    last: Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("BRIEF_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!("timing: {stage}: {} ms", self.last.elapsed().as_millis());
+        }
+        self.last = Instant::now();
+    }
 }
 
 /// `brief check`: every problem, nothing written.
@@ -204,9 +230,12 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
                 hash_assets: true,
             },
         );
+        let mut timer = Timer::new();
         let outputs = renderer.render_all(&staging, &mut diags).map_err(io)?;
+        timer.lap("render and write");
         if !diags.iter().any(Diagnostic::is_error) {
             staging.commit().map_err(io)?;
+            timer.lap("swap");
             report.outputs = outputs;
         }
         report.briefings = p.site.briefings.len();

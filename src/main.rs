@@ -45,9 +45,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
             println!(
-                "built {} briefings and {} pages ({} files) into {} in {} ms{}",
-                report.briefings,
-                report.pages,
+                "built {} and {} ({} files) into {} in {} ms{}",
+                plural(report.briefings, "briefing"),
+                plural(report.pages, "page"),
                 report.outputs,
                 output.display(),
                 report.millis,
@@ -68,9 +68,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
             println!(
-                "checked {} briefings and {} pages: {}",
-                report.briefings,
-                report.pages,
+                "checked {} and {}: {}",
+                plural(report.briefings, "briefing"),
+                plural(report.pages, "page"),
                 counts(&report)
             );
             Ok(ExitCode::SUCCESS)
@@ -110,8 +110,11 @@ fn print_diagnostics(root: &Path, report: &Report) {
     }
 }
 
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn counts(report: &Report) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}, {}",
         plural(report.errors(), "error"),

@@ -232,6 +232,11 @@ fn check_sources(parsed: &Parsed, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // A document with errors is left out of the site, so its citations are
+    // unknown: "never cited" would be wrong until the errors are fixed.
+    if diags.iter().any(Diagnostic::is_error) {
+        return;
+    }
     for source in &registry.sources {
         if used.get(source.id.as_str()) == Some(&false) {
             diags.push(

@@ -40,7 +40,7 @@ pub fn new_briefing(
         .map(|t| toml::Value::String(t.to_string()).to_string())
         .collect();
     let text = format!(
-        "+++\ntitle = {}\ndate = {}\nsummary = \"\"\ntags = [{}]\ndraft = true\n+++\n\nWrite the briefing here. Cite sources as [@source-id].\n",
+        "+++\ntitle = {}\ndate = {}\nsummary = \"\"\ntags = [{}]\n# A draft is previewed by `brief serve` and left out of `brief build`.\ndraft = true\n# Cite sources in the text as [@source-id], with ids from content/sources.toml.\n+++\n\nWrite the briefing here.\n",
         toml::Value::String(title.to_string()),
         date.format("%Y-%m-%d"),
         tags.join(", "),

@@ -114,6 +114,7 @@ pub fn render(
         blocks: Vec::new(),
         out: Vec::with_capacity(events.len()),
         footnote_defs: HashMap::new(),
+        footnote_spans: HashMap::new(),
         current_def: None,
         footnote_order: Vec::new(),
         footnote_refs: HashMap::new(),
@@ -172,6 +173,8 @@ struct Renderer<'a, 'c> {
     blocks: Vec<(String, Vec<PendingUse>)>,
     out: Vec<Event<'a>>,
     footnote_defs: HashMap<String, Vec<Event<'a>>>,
+    /// Where each footnote is defined (body offsets), for diagnostics.
+    footnote_spans: HashMap<String, Range<usize>>,
     current_def: Option<String>,
     /// Footnote names in order of first reference: their numbers.
     footnote_order: Vec<String>,
@@ -282,6 +285,9 @@ impl<'a> Renderer<'a, '_> {
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 self.current_def = Some(name.to_string());
                 self.footnote_defs.entry(name.to_string()).or_default();
+                self.footnote_spans
+                    .entry(name.to_string())
+                    .or_insert(range.clone());
             }
             Event::End(TagEnd::FootnoteDefinition) => self.current_def = None,
             Event::FootnoteReference(name) => self.footnote_reference(name),
@@ -609,9 +615,16 @@ impl<'a> Renderer<'a, '_> {
             }
             out.push_str("</ol>\n</section>\n");
         }
-        for name in self.footnote_defs.keys() {
-            let d = Diagnostic::warning(
-                self.ctx.path,
+        let mut unused: Vec<&String> = self.footnote_defs.keys().collect();
+        unused.sort_by_key(|name| self.footnote_spans.get(*name).map_or(0, |r| r.start));
+        for name in unused {
+            // Point at the `[^name]:` label of the definition.
+            let span = self
+                .footnote_spans
+                .get(name)
+                .map_or(0..0, |r| self.span(&(r.start..r.start + name.len() + 4)));
+            let d = self.ctx.warning(
+                span,
                 format!("footnote `{name}` is defined but never referenced"),
             );
             self.diags
@@ -858,7 +871,7 @@ mod tests {
             d,
             [
                 "a.md:1:4: error: footnote `nope` is never defined (help: add a definition: `[^nope]: …` on its own line)",
-                "a.md: warning: footnote `unused` is defined but never referenced (help: cite it with `[^unused]` or remove it)",
+                "a.md:3:1: warning: footnote `unused` is defined but never referenced (help: cite it with `[^unused]` or remove it)",
             ]
         );
     }

@@ -159,6 +159,8 @@ pub struct PagerLink {
     pub number: usize,
     pub path: String,
     pub current: bool,
+    /// Pages between the previous link and this one are left out (show `…`).
+    pub gap_before: bool,
 }
 
 /// Pagination for the home page and tag pages, as `paginator`.
@@ -173,7 +175,9 @@ pub struct Paginator {
     pub items: Vec<BriefingSummary>,
     pub prev_path: Option<String>,
     pub next_path: Option<String>,
-    /// Every page, for a numbered pager.
+    /// A window of pages for a numbered pager: the first, the last, and
+    /// two either side of the current one (never all of them: a site of
+    /// 10,000 briefings has 1,000 home pages).
     pub pages: Vec<PagerLink>,
 }
 

@@ -796,11 +796,17 @@ impl<'a> Renderer<'a> {
                 .collect(),
             prev_path: (n > 1).then(|| page_path(n - 1)),
             next_path: (n < total_pages).then(|| page_path(n + 1)),
-            pages: (1..=total_pages)
-                .map(|k| PagerLink {
-                    number: k,
-                    path: page_path(k),
-                    current: k == n,
+            pages: pager_window(n, total_pages)
+                .into_iter()
+                .scan(0, |last, k| {
+                    let link = PagerLink {
+                        number: k,
+                        path: page_path(k),
+                        current: k == n,
+                        gap_before: k > *last + 1,
+                    };
+                    *last = k;
+                    Some(link)
                 })
                 .collect(),
         }
@@ -907,6 +913,12 @@ impl<'a> Renderer<'a> {
             url: base.url(&format!("tags/{}/", t.slug)),
             lastmod: t.briefings.first().map(|&i| site.briefings[i].date.ymd()),
         }));
+        if site.has_explainer() {
+            entries.push(SitemapEntry {
+                url: base.url("explainer/"),
+                lastmod: site.briefings.first().map(|b| b.date.ymd()),
+            });
+        }
         entries.push(SitemapEntry {
             url: base.url("sources/"),
             lastmod: None,
@@ -995,6 +1007,17 @@ fn script_safe_json(v: &serde_json::Value) -> String {
         .replace('&', "\\u0026")
 }
 
+/// The page numbers a pager shows: first, last, and two either side of `n`.
+fn pager_window(n: usize, total: usize) -> Vec<usize> {
+    let mut pages: Vec<usize> = [1, total]
+        .into_iter()
+        .chain(n.saturating_sub(2).max(1)..=(n + 2).min(total))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    pages
+}
+
 fn pages_for(items: usize, per: usize) -> usize {
     items.div_ceil(per).max(1)
 }
@@ -1049,6 +1072,14 @@ mod tests {
             id: id.into(),
             title: id.into(),
         }
+    }
+
+    #[test]
+    fn pager_window_stays_small() {
+        assert_eq!(pager_window(1, 1), [1]);
+        assert_eq!(pager_window(1, 3), [1, 2, 3]);
+        assert_eq!(pager_window(500, 1000), [1, 498, 499, 500, 501, 502, 1000]);
+        assert_eq!(pager_window(2, 1000), [1, 2, 3, 4, 1000]);
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn check_passes_a_good_site_and_prints_a_summary() {
 }
 
 #[test]
-#[ignore = "bug: the summary says `1 briefings` and `1 pages`"]
+
 fn check_summary_counts_in_the_singular() {
     let s = site(&[
         (
@@ -167,7 +167,7 @@ fn new_scaffolds_a_briefing_whose_front_matter_parses() {
 }
 
 #[test]
-#[ignore = "bug: the scaffold's placeholder `[@source-id]` is an unknown source, so `brief check` fails on a fresh briefing"]
+
 fn new_scaffolds_a_briefing_that_checks() {
     let s = site(&[]);
     let run = s.brief(&[
