@@ -158,6 +158,28 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
     };
     let site = resolve::resolve(config, parsed, opts.publish, opts.now, diags);
     timer.lap("resolve");
+    if timer.on {
+        let html: usize = site
+            .briefings
+            .iter()
+            .map(|b| b.body.html.packed_len())
+            .sum();
+        let contexts: usize = site
+            .briefings
+            .iter()
+            .flat_map(|b| {
+                b.body
+                    .citations
+                    .iter()
+                    .flat_map(|c| c.uses.iter().map(|u| u.context.len()))
+            })
+            .sum();
+        eprintln!(
+            "memory: briefing bodies {} MiB packed, citation contexts {} MiB",
+            html >> 20,
+            contexts >> 20
+        );
+    }
     Ok(Some(Prepared {
         site,
         theme,

@@ -8,7 +8,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, LineIndex};
@@ -69,17 +68,37 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Reads every content file under `root/content`.
-pub fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+/// A content file found by the walk, not read yet: reading happens in the
+/// parse stage, in parallel, so a large site's text is never all in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentFile {
+    pub abs: PathBuf,
+    /// Relative to the site root.
+    pub rel: PathBuf,
+    pub kind: FileKind,
+}
+
+impl ContentFile {
+    pub fn read(&self) -> Result<SourceFile, Diagnostic> {
+        read_text(&self.abs, &self.rel).map(|text| SourceFile {
+            path: self.rel.clone(),
+            kind: self.kind,
+            text,
+        })
+    }
+}
+
+/// Every content file under `root/content`.
+pub fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<ContentFile> {
     content_under(root, &root.join("content"), diags)
 }
 
-/// Reads every content file under `dir` (a folder inside `root/content`).
-pub fn content_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+/// Every content file under `dir` (a folder inside `root/content`).
+pub fn content_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<ContentFile> {
     let mut found = Vec::new();
     for (abs, rel) in walk(root, dir, diags) {
         match classify(&rel) {
-            Some(kind) => found.push((abs, rel, kind)),
+            Some(kind) => found.push(ContentFile { abs, rel, kind }),
             None if rel.extension().is_some_and(|e| e == "md") => diags.push(
                 Diagnostic::warning(
                     &rel,
@@ -92,24 +111,7 @@ pub fn content_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Ve
             None => {}
         }
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> = found
-        .into_par_iter()
-        .map(|(abs, rel, kind)| {
-            read_text(&abs, &rel).map(|text| SourceFile {
-                path: rel,
-                kind,
-                text,
-            })
-        })
-        .collect();
-    let mut files = Vec::with_capacity(read.len());
-    for r in read {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
-        }
-    }
-    files
+    found
 }
 
 /// Lists the files of a static folder (`root/static` or a theme's), to copy.

@@ -22,7 +22,7 @@ use toml::value::Datetime;
 
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext, Position};
-use crate::load::{FileKind, SourceFile};
+use crate::load::{ContentFile, FileKind, SourceFile};
 use crate::slug;
 use crate::toml_input::{self, Schema};
 use front_matter::SplitError;
@@ -143,17 +143,31 @@ pub enum Document {
 
 /// Parses every file: the source registry first, then every document in
 /// parallel against it; diagnostics come back in file order.
-pub fn parse(files: Vec<SourceFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
-    let registry = files
+pub fn parse(files: Vec<ContentFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
+    let registry = match files
         .iter()
         .find(|f| f.kind == FileKind::Sources)
-        .map(|f| sources::parse(f, diags))
-        .unwrap_or_default();
+        .map(ContentFile::read)
+    {
+        Some(Ok(file)) => sources::parse(&file, diags),
+        Some(Err(d)) => {
+            diags.push(d);
+            Registry::default()
+        }
+        None => Registry::default(),
+    };
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .into_par_iter()
+        .filter(|f| f.kind != FileKind::Sources)
         .map(|file| {
             let mut d = Vec::new();
-            let doc = parse_file(&file, &registry, &mut d);
+            let doc = match file.read() {
+                Ok(file) => parse_file(&file, &registry, &mut d),
+                Err(e) => {
+                    d.push(e);
+                    None
+                }
+            };
             (doc, d)
         })
         .collect();

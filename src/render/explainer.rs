@@ -226,7 +226,7 @@ impl Renderer<'_> {
             intro_html: site
                 .explainer
                 .as_ref()
-                .map(|e| e.body.html.clone())
+                .map(|e| e.body.html.unpack())
                 .unwrap_or_default(),
             as_of: as_of.map(|d| d.ymd()),
             as_of_display: as_of.map(|d| d.display()),

@@ -310,7 +310,7 @@ impl<'a> Renderer<'a> {
                     explainer_changes: self.explainer_changes(i),
                     json_ld: self.json_ld(b, &self.summaries[i], &references),
                     summary: self.summaries[i].clone(),
-                    content: b.body.html.clone(),
+                    content: b.body.html.unpack(),
                     toc: toc(&b.body.headings),
                     older: self.summaries.get(i + 1).cloned(),
                     newer: i.checked_sub(1).map(|j| self.summaries[j].clone()),
@@ -439,7 +439,7 @@ impl<'a> Renderer<'a> {
                     path: base.path(&path),
                     url: base.url(&path),
                     summary: p.summary.clone(),
-                    content: p.body.html.clone(),
+                    content: p.body.html.unpack(),
                     toc: toc(&p.body.headings),
                     draft: p.draft,
                     references: self.references(&p.body.citations),
@@ -835,7 +835,7 @@ impl<'a> Renderer<'a> {
                     author: site.config.title.clone(),
                     categories: s.tags.clone(),
                     summary: b.summary.clone(),
-                    content: b.body.html.clone(),
+                    content: b.body.html.unpack(),
                 }
             })
             .collect();

@@ -193,11 +193,10 @@ impl Workspace {
             let abs = root.join(&rel);
             if abs.is_dir() {
                 let mut d = Vec::new();
-                files_to_parse.extend(
-                    load::content_under(&root, &abs, &mut d)
-                        .into_iter()
-                        .filter(|f| f.kind != FileKind::Sources),
-                );
+                files_to_parse.extend(read_documents(
+                    load::content_under(&root, &abs, &mut d),
+                    &mut d,
+                ));
                 self.walk_diags.extend(d);
                 continue;
             }
@@ -282,14 +281,10 @@ impl Workspace {
         self.statics = crate::site_statics(&root, &mut self.static_diags);
         self.load_registry();
         self.walk_diags.clear();
-        let files = load::content(&root, &mut self.walk_diags);
+        let found = load::content(&root, &mut self.walk_diags);
+        let files = read_documents(found, &mut self.walk_diags);
         self.files.clear();
-        self.parse_files(
-            files
-                .into_iter()
-                .filter(|f| f.kind != FileKind::Sources)
-                .collect(),
-        );
+        self.parse_files(files);
         // Every key depends on the config: start afresh.
         self.keys.clear();
         Ok(())
@@ -524,6 +519,18 @@ fn counts(jobs: &[&(Job, String, u64)]) -> RenderedCounts {
         }
     }
     c
+}
+
+/// Reads the documents among `found` (the registry is read on its own).
+fn read_documents(found: Vec<load::ContentFile>, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    let read: Vec<Result<SourceFile, Diagnostic>> = found
+        .into_par_iter()
+        .filter(|f| f.kind != FileKind::Sources)
+        .map(|f| f.read())
+        .collect();
+    read.into_iter()
+        .filter_map(|r| r.map_err(|d| diags.push(d)).ok())
+        .collect()
 }
 
 /// Symlinks may point anywhere; brief reads only what stays in the site.
