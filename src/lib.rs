@@ -253,7 +253,19 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
             },
         );
         let mut timer = Timer::new();
-        let outputs = renderer.render_all(&staging, &mut diags).map_err(io)?;
+        let search = render::search::SearchIndex::start(&p.site.config.language);
+        let mut outputs = renderer
+            .render_all(&staging, Some(&search), &mut diags)
+            .map_err(io)?;
+        match search.finish() {
+            Ok(files) => {
+                for (path, bytes) in &files {
+                    render::Sink::write(&staging, path, bytes).map_err(io)?;
+                }
+                outputs += files.len();
+            }
+            Err(message) => diags.push(Diagnostic::error("pagefind", message)),
+        }
         timer.lap("render and write");
         if !diags.iter().any(Diagnostic::is_error) {
             staging.commit().map_err(io)?;

@@ -456,7 +456,7 @@ impl<'a> Renderer<'a, '_> {
                 return;
             }
         };
-        let mut html = String::from("<sup class=\"cite-group\">");
+        let mut html = String::from("<sup class=\"cite-group\" data-pagefind-ignore>");
         for (k, item) in items.into_iter().enumerate() {
             if k > 0 {
                 html.push_str("<span class=\"cite-sep\">,</span>");
@@ -577,7 +577,7 @@ impl<'a> Renderer<'a, '_> {
         let mut anchor = String::from(" <a class=\"anchor\" href=\"#");
         escape_into(&mut anchor, &id);
         anchor.push_str(&format!(
-            "\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n"
+            "\" aria-hidden=\"true\" tabindex=\"-1\" data-pagefind-ignore>#</a></h{level}>\n"
         ));
         self.emit(Event::Html(format!("{open}{inner}{anchor}").into()));
         self.headings.push(Heading { level, id, title });

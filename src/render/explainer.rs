@@ -209,7 +209,7 @@ impl Renderer<'_> {
                 }
                 if !markers.is_empty() {
                     ctx.citations_html = format!(
-                        "<sup class=\"cite-group\">{}</sup>",
+                        "<sup class=\"cite-group\" data-pagefind-ignore>{}</sup>",
                         markers.join("<span class=\"cite-sep\">,</span>")
                     );
                 }

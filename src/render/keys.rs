@@ -190,7 +190,7 @@ impl Renderer<'_> {
                     site.has_explainer(),
                 ))
             }
-            Job::Robots | Job::NotFound | Job::SyntaxCss => hash_of((g, job)),
+            Job::Robots | Job::NotFound | Job::SyntaxCss | Job::Search => hash_of((g, job)),
             Job::Page(i) => {
                 let p = &site.pages[i];
                 hash_of((

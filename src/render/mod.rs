@@ -10,6 +10,7 @@ pub mod context;
 mod explainer;
 pub mod highlight;
 pub mod keys;
+pub mod search;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashSet};
@@ -64,6 +65,8 @@ pub enum Job {
     Explainer,
     /// `/explainer/atom.xml`, one entry per change.
     ExplainerFeed,
+    /// `/search/`, the search page.
+    Search,
     SyntaxCss,
     /// A static file, by index into the renderer's assets.
     Static(usize),
@@ -85,6 +88,17 @@ fn asset_path(path: String, hash: &str, options: Options) -> String {
         format!("{path}?h={hash}")
     } else {
         path
+    }
+}
+
+impl Job {
+    /// Pages worth finding by full-text search: lists, tag pages and
+    /// pagination would only repeat the briefings in the results.
+    pub fn is_searchable(self) -> bool {
+        matches!(
+            self,
+            Job::Briefing(_) | Job::Page(_) | Job::Source(_) | Job::Explainer
+        )
     }
 }
 
@@ -185,6 +199,7 @@ impl<'a> Renderer<'a> {
             Job::Sitemap,
             Job::Robots,
             Job::NotFound,
+            Job::Search,
             Job::SyntaxCss,
         ]);
         for (t, tag) in site.tags.iter().enumerate() {
@@ -199,6 +214,12 @@ impl<'a> Renderer<'a> {
         jobs.extend((0..site.registry.sources.len()).map(Job::Source));
         jobs.extend((0..self.assets.len()).map(Job::Static));
         jobs
+    }
+
+    /// The URL a search result links to, from the site root: Pagefind adds
+    /// the site's sub-path at run time, from where its script is loaded.
+    pub fn search_url(&self, job: Job) -> String {
+        format!("/{}", self.output_path(job).trim_end_matches("index.html"))
     }
 
     /// The output path of a job, relative to the output root.
@@ -222,6 +243,7 @@ impl<'a> Renderer<'a> {
             Job::SourcesJson => "sources.json".into(),
             Job::Explainer => "explainer/index.html".into(),
             Job::ExplainerFeed => "explainer/atom.xml".into(),
+            Job::Search => "search/index.html".into(),
             Job::SyntaxCss => "syntax.css".into(),
             Job::Static(i) => self.assets[i].0.clone(),
         }
@@ -230,7 +252,12 @@ impl<'a> Renderer<'a> {
     /// Renders every job into `sink`, in parallel. Template errors are
     /// diagnostics (one per template and message, naming the first output
     /// that hit it); I/O errors abort.
-    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> io::Result<usize> {
+    pub fn render_all(
+        &self,
+        sink: &dyn Sink,
+        search: Option<&search::SearchIndex>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> io::Result<usize> {
         let jobs = self.jobs();
         let generated: HashSet<String> = jobs
             .iter()
@@ -255,7 +282,15 @@ impl<'a> Renderer<'a> {
         let failures: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
         jobs.par_iter().try_for_each(|&job| -> io::Result<()> {
             match self.render(job) {
-                Ok(bytes) => sink.write(&self.output_path(job), &bytes),
+                Ok(bytes) => {
+                    if let (Some(index), true) = (search, job.is_searchable()) {
+                        index.add(
+                            self.search_url(job),
+                            String::from_utf8_lossy(&bytes).into_owned(),
+                        );
+                    }
+                    sink.write(&self.output_path(job), &bytes)
+                }
                 Err(d) => {
                     let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
                     f.entry(d.to_string())
@@ -516,6 +551,20 @@ impl<'a> Renderer<'a> {
                 Ok(json)
             }
             Job::Explainer => self.render_explainer(job),
+            Job::Search => {
+                self.counts.pages.fetch_add(1, Ordering::Relaxed);
+                let ctx = self.context(
+                    "search/",
+                    format!("Search — {}", site.config.title),
+                    format!(
+                        "Search every briefing, source and the explainer of {}.",
+                        site.config.title
+                    ),
+                    "search",
+                    None,
+                );
+                self.template("search.html", &ctx, job)
+            }
             Job::ExplainerFeed => self.render_explainer_feed(job),
             Job::SyntaxCss => {
                 self.counts.statics.fetch_add(1, Ordering::Relaxed);

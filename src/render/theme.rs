@@ -57,12 +57,15 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/macros.html",
     "templates/page.html",
     "templates/references.html",
+    "templates/search.html",
     "templates/source.html",
     "templates/sources.html",
     "templates/tag.html",
     "templates/tags.html",
     "static/explainer.js",
     "static/favicon.svg",
+    "static/search.css",
+    "static/search.js",
     "static/style.css",
 );
 

@@ -83,10 +83,25 @@ struct Status {
     problems: Option<Vec<Problem>>,
 }
 
+/// The site being served: its outputs, and which pages search indexes.
+struct Served {
+    outputs: Arc<Outputs>,
+    searchable: Arc<Vec<(String, String)>>,
+    /// Bumped on every new version, so a search index knows it is stale.
+    generation: u64,
+}
+
+/// A search index built for one version of the site.
+type SearchFiles = (u64, Arc<BTreeMap<String, Vec<u8>>>);
+
 /// State shared by the watcher thread and the request handlers.
 #[derive(Clone)]
 pub struct Shared {
-    outputs: Arc<RwLock<Arc<Outputs>>>,
+    served: Arc<RwLock<Served>>,
+    /// Built on demand, when a page first asks for `/pagefind/…` after a
+    /// change, so indexing never delays a reload.
+    search: Arc<tokio::sync::Mutex<Option<SearchFiles>>>,
+    language: Arc<String>,
     status: Arc<RwLock<Status>>,
     events: broadcast::Sender<Message>,
     /// `Host` values this server answers to.
@@ -94,7 +109,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(addr: SocketAddr, outputs: Outputs) -> Shared {
+    pub fn new(
+        addr: SocketAddr,
+        language: String,
+        outputs: Outputs,
+        searchable: Vec<(String, String)>,
+    ) -> Shared {
         let port = addr.port();
         let mut hosts = vec![format!("{addr}"), format!("localhost:{port}")];
         if addr.ip().is_loopback() {
@@ -107,7 +127,13 @@ impl Shared {
         }
         let (events, _) = broadcast::channel(64);
         Shared {
-            outputs: Arc::new(RwLock::new(Arc::new(outputs))),
+            served: Arc::new(RwLock::new(Served {
+                outputs: Arc::new(outputs),
+                searchable: Arc::new(searchable),
+                generation: 0,
+            })),
+            search: Arc::new(tokio::sync::Mutex::new(None)),
+            language: Arc::new(language),
             status: Arc::new(RwLock::new(Status {
                 build: 1,
                 problems: None,
@@ -118,15 +144,55 @@ impl Shared {
     }
 
     /// Serves a new version of the site.
-    pub fn set_outputs(&self, outputs: Outputs) {
-        *self.outputs.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(outputs);
+    pub fn set_outputs(&self, outputs: Outputs, searchable: Vec<(String, String)>) {
+        let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
+        served.outputs = Arc::new(outputs);
+        served.searchable = Arc::new(searchable);
+        served.generation += 1;
     }
 
     fn snapshot(&self) -> Arc<Outputs> {
-        self.outputs
+        self.served
             .read()
             .unwrap_or_else(|e| e.into_inner())
+            .outputs
             .clone()
+    }
+
+    /// The search index files for the current version, built if stale.
+    async fn search_files(&self) -> Arc<BTreeMap<String, Vec<u8>>> {
+        let mut cache = self.search.lock().await;
+        let (generation, outputs, searchable) = {
+            let served = self.served.read().unwrap_or_else(|e| e.into_inner());
+            (
+                served.generation,
+                served.outputs.clone(),
+                served.searchable.clone(),
+            )
+        };
+        if let Some((built, files)) = cache.as_ref()
+            && *built == generation
+        {
+            return files.clone();
+        }
+        let language = self.language.clone();
+        let files = tokio::task::spawn_blocking(move || {
+            let index = crate::render::search::SearchIndex::start(&language);
+            for (path, url) in searchable.iter() {
+                if let Some(html) = outputs.get(path) {
+                    index.add(url.clone(), String::from_utf8_lossy(html).into_owned());
+                }
+            }
+            index.finish().unwrap_or_else(|e| {
+                eprintln!("error: {e}");
+                Vec::new()
+            })
+        })
+        .await
+        .unwrap_or_default();
+        let files = Arc::new(files.into_iter().collect::<BTreeMap<_, _>>());
+        *cache = Some((generation, files.clone()));
+        files
     }
 
     /// Records the new state and tells every open tab.
@@ -278,6 +344,13 @@ async fn page(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
     let Some(path) = output_path(uri.path()) else {
         return plain(StatusCode::BAD_REQUEST, "bad path\n");
     };
+    if path.starts_with("pagefind/") {
+        let files = shared.search_files().await;
+        return match files.get(&path) {
+            Some(bytes) => file_response(StatusCode::OK, &path, &Arc::new(bytes.clone())),
+            None => plain(StatusCode::NOT_FOUND, "not found\n"),
+        };
+    }
     let outputs = shared.snapshot();
     if let Some(bytes) = outputs.get(&path) {
         return file_response(StatusCode::OK, &path, bytes);

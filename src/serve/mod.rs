@@ -67,7 +67,12 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
         .await
         .map_err(|e| Error::Usage(format!("initial build panicked: {e}")))??;
     print_update(workspace.root(), &first, started.elapsed(), true);
-    let shared = Shared::new(addr, workspace.outputs().clone());
+    let shared = Shared::new(
+        addr,
+        workspace.language(),
+        workspace.outputs().clone(),
+        workspace.searchable().to_vec(),
+    );
     if first.failed {
         shared.publish(Message::problems(&first.diagnostics));
     }
@@ -200,7 +205,7 @@ fn watch(mut workspace: Workspace, poll: bool, shared: &Shared) -> notify::Resul
             shared.publish(Message::problems(&update.diagnostics));
         } else if !update.changed.is_empty() || had_problems {
             had_problems = false;
-            shared.set_outputs(workspace.outputs().clone());
+            shared.set_outputs(workspace.outputs().clone(), workspace.searchable().to_vec());
             print_update(&root, &update, rebuild_started.elapsed(), false);
             shared.publish(Message::reload(update.changed));
         }

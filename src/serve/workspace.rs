@@ -88,6 +88,8 @@ pub struct Workspace {
     walk_diags: Vec<Diagnostic>,
     outputs: BTreeMap<String, Arc<Vec<u8>>>,
     keys: HashMap<String, u64>,
+    /// Output paths of the pages search indexes, with their URLs.
+    searchable: Vec<(String, String)>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -115,6 +117,7 @@ impl Workspace {
             walk_diags: Vec::new(),
             outputs: BTreeMap::new(),
             keys: HashMap::new(),
+            searchable: Vec::new(),
         };
         ws.reload_all()?;
         let reparsed = ws.files.len();
@@ -126,6 +129,18 @@ impl Workspace {
     /// The last good outputs, by path relative to the output root.
     pub fn outputs(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
         &self.outputs
+    }
+
+    /// The site's language, for the search index.
+    pub fn language(&self) -> String {
+        self.config
+            .as_ref()
+            .map_or_else(|| "en".to_string(), |c| c.language.clone())
+    }
+
+    /// The pages search indexes: (output path, URL from the site root).
+    pub fn searchable(&self) -> &[(String, String)] {
+        &self.searchable
     }
 
     pub fn root(&self) -> &Path {
@@ -484,6 +499,11 @@ impl Workspace {
             self.outputs.remove(&path);
             changed.push(path);
         }
+        self.searchable = planned
+            .iter()
+            .filter(|(job, _, _)| job.is_searchable())
+            .map(|(job, path, _)| (path.clone(), renderer.search_url(*job)))
+            .collect();
         self.keys = planned.into_iter().map(|(_, p, k)| (p, k)).collect();
         changed.sort();
         crate::diag::sort(&mut diags);
@@ -514,7 +534,9 @@ fn counts(jobs: &[&(Job, String, u64)]) -> RenderedCounts {
             | Job::SourcesJson
             | Job::ExplainerFeed
             | Job::Robots => c.feeds += 1,
-            Job::Page(_) | Job::Source(_) | Job::Explainer | Job::NotFound => c.pages += 1,
+            Job::Page(_) | Job::Source(_) | Job::Explainer | Job::NotFound | Job::Search => {
+                c.pages += 1
+            }
             Job::Static(_) | Job::SyntaxCss => c.statics += 1,
         }
     }

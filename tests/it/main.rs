@@ -5,8 +5,12 @@
 mod atomic;
 mod base_url;
 mod build;
+mod citations;
 mod cli;
 mod diagnostics;
+mod explainer;
 mod hostile;
 mod markdown;
+mod publication;
+mod serve;
 mod support;

@@ -194,9 +194,13 @@ impl Built {
             .unwrap_or_else(|e| panic!("cannot read {rel} ({e}); outputs: {:#?}", self.files()))
     }
 
-    /// Every output file, relative and `/`-separated, sorted.
+    /// Every output file, relative and `/`-separated, sorted; the search
+    /// index under `pagefind/` (binary, Pagefind's own) is left out.
     pub fn files(&self) -> Vec<String> {
-        tree(&self.out).into_keys().collect()
+        tree(&self.out)
+            .into_keys()
+            .filter(|p| !p.starts_with("pagefind/"))
+            .collect()
     }
 }
 
