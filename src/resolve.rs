@@ -40,7 +40,7 @@ pub struct Tag {
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    /// Newest first; equal dates by file path.
+    /// Newest first; of equal dates, the later file path first.
     pub briefings: Vec<Arc<Briefing>>,
     /// Standalone pages, ordered by title.
     pub pages: Vec<Arc<Page>>,
@@ -131,7 +131,9 @@ pub fn resolve(
         .into_iter()
         .filter(|b| (publish.drafts || !b.draft) && (publish.future || !b.date.is_after(now)))
         .collect();
-    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
+    // Newest first; of two briefings with the same date, the later file
+    // path counts as newer, as in the explainer's history.
+    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.path.cmp(&a.path)));
     let mut pages: Vec<Arc<Page>> = parsed
         .pages
         .into_iter()
@@ -215,20 +217,9 @@ fn check_sources(parsed: &Parsed, diags: &mut Vec<Diagnostic>) {
     }
     for b in &parsed.briefings {
         for point in &b.deal {
-            for (id, at) in &point.cite {
-                if registry.get(id).is_some() {
-                    used.insert(id.as_str(), true);
-                } else {
-                    diags.push(
-                        Diagnostic::at_position(
-                            Severity::Error,
-                            &b.path,
-                            at,
-                            format!("unknown source id `{id}` in deal point `{}`", point.id),
-                        )
-                        .with_help(registry.help_for_unknown(id)),
-                    );
-                }
+            // Unknown ids were reported when the briefing was parsed.
+            for (id, _) in &point.cite {
+                used.insert(id.as_str(), true);
             }
         }
     }

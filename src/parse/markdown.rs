@@ -462,6 +462,11 @@ impl<'a> Renderer<'a, '_> {
                 html.push_str("<span class=\"cite-sep\">,</span>");
             }
             let Some(source) = self.registry.get(&item.id) else {
+                // An entry with errors was reported in sources.toml already.
+                if self.registry.is_invalid(&item.id) {
+                    html.push_str("<span class=\"cite cite--unknown\">?</span>");
+                    continue;
+                }
                 let d = self
                     .ctx
                     .error(

@@ -464,11 +464,12 @@ fn parse_briefing(
     }
     let (slug, slug_at) = f.slug(raw.slug, &file.path);
     let summary = raw.summary.map(|s| s.into_inner().trim().to_string());
-    let deal = raw
+    let deal: Vec<DealPoint> = raw
         .deal
         .into_iter()
         .filter_map(|d| deal_point(&mut f, d))
         .collect();
+    check_deal_points(&mut f, &deal, registry);
     let ok = f.ok;
     Some(Briefing {
         fingerprint: fingerprint(&file.text, &body, registry),
@@ -487,6 +488,47 @@ fn parse_briefing(
         body,
     })
     .filter(|_| ok)
+}
+
+/// Problems between a briefing's points, and with the sources they cite:
+/// checked here, with the registry at hand, so they are reported together
+/// with every other problem of the briefing.
+fn check_deal_points(f: &mut Fields, deal: &[DealPoint], registry: &Registry) {
+    let mut seen: std::collections::HashMap<&str, &Position> = std::collections::HashMap::new();
+    for point in deal {
+        for (id, at) in &point.cite {
+            if registry.get(id).is_none() && !registry.is_invalid(id) {
+                let d = Diagnostic::at_position(
+                    crate::diag::Severity::Error,
+                    f.ctx.path,
+                    at,
+                    format!("unknown source id `{id}` in deal point `{}`", point.id),
+                )
+                .with_help(registry.help_for_unknown(id));
+                f.diags.push(d);
+                f.ok = false;
+            }
+        }
+        match seen.get(point.id.as_str()) {
+            Some(first) => {
+                let d = Diagnostic::at_position(
+                    crate::diag::Severity::Error,
+                    f.ctx.path,
+                    &point.id_at,
+                    format!("deal point `{}` appears twice in this briefing", point.id),
+                )
+                .with_help(format!(
+                    "the first is at line {}; merge them or give this one another id",
+                    first.line
+                ));
+                f.diags.push(d);
+                f.ok = false;
+            }
+            None => {
+                seen.insert(&point.id, &point.id_at);
+            }
+        }
+    }
 }
 
 fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {

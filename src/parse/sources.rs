@@ -128,11 +128,19 @@ pub struct Registry {
     pub path: PathBuf,
     pub sources: Vec<Source>,
     by_id: BTreeMap<String, usize>,
+    /// Ids of entries with errors (already reported): citing them is not
+    /// another error, and "unknown id" would send the writer the wrong way.
+    invalid: std::collections::BTreeSet<String>,
 }
 
 impl Registry {
     pub fn get(&self, id: &str) -> Option<&Source> {
         self.by_id.get(id).map(|&i| &self.sources[i])
+    }
+
+    /// True if the registry has an entry `id` that failed validation.
+    pub fn is_invalid(&self, id: &str) -> bool {
+        self.invalid.contains(id)
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
@@ -195,16 +203,30 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Registry {
         "sources.toml",
         diags,
     ) else {
+        // The file as a whole failed (a syntax error, an unknown key): its
+        // ids still exist, so citations of them are not errors too.
+        let (table, _) = toml::de::DeTable::parse_recoverable(&file.text);
+        registry.invalid = table
+            .get_ref()
+            .keys()
+            .map(|k| k.get_ref().to_string())
+            .collect();
         return registry;
     };
     let mut entries: Vec<(Spanned<String>, Spanned<RawSource>)> = raw.into_iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
     for (key, raw) in entries {
-        if let Some(source) = validate(&ctx, key, raw, diags) {
-            registry
-                .by_id
-                .insert(source.id.clone(), registry.sources.len());
-            registry.sources.push(source);
+        let id = key.get_ref().clone();
+        match validate(&ctx, key, raw, diags) {
+            Some(source) => {
+                registry
+                    .by_id
+                    .insert(source.id.clone(), registry.sources.len());
+                registry.sources.push(source);
+            }
+            None => {
+                registry.invalid.insert(id);
+            }
         }
     }
     registry

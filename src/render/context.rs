@@ -235,6 +235,8 @@ pub struct SourceStats {
     /// Times cited across the site, and in how many documents.
     pub citation_count: usize,
     pub document_count: usize,
+    /// Explainer points (current or past) that cite it.
+    pub point_count: usize,
 }
 
 /// One back-link from a reference to a place it was cited.
@@ -309,6 +311,8 @@ pub struct DealPointContext {
     pub kind: &'static str,
     /// The current wording (trusted HTML).
     pub text_html: String,
+    /// The current wording as plain text, for links and titles.
+    pub text_plain: String,
     /// Citation markers for the point (trusted HTML); empty outside the explainer page.
     pub citations_html: String,
     pub first_stated: BriefingRef,
@@ -336,6 +340,8 @@ pub struct ChangeContext {
     /// Wording before and after (trusted HTML); `old_*` only when it changed.
     pub old_text_html: Option<String>,
     pub new_text_html: String,
+    /// The new wording as plain text, for links and titles.
+    pub new_text_plain: String,
     pub old_kind: Option<&'static str>,
     pub new_kind: &'static str,
     /// RFC 3339, for the change feed.
@@ -382,5 +388,6 @@ pub struct SourcePointContext {
     pub path: String,
     pub kind: &'static str,
     pub text_html: String,
+    pub text_plain: String,
     pub withdrawn: bool,
 }

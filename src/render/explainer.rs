@@ -9,7 +9,7 @@ use tera::Context;
 use super::context::*;
 use super::{FeedEntry, Job, Renderer};
 use crate::diag::Diagnostic;
-use crate::parse::markdown::{citation_marker, letter};
+use crate::parse::markdown::{citation_marker, inline_plain, letter};
 use crate::parse::{CitationUse, CitedSource, DealKind};
 use crate::resolve::explainer::{Change, ChangeKind};
 
@@ -49,6 +49,7 @@ impl Renderer<'_> {
             path: self.point_path(&p.id),
             kind: current.kind.as_str(),
             text_html: current.text_html.clone(),
+            text_plain: inline_plain(&current.text),
             citations_html: String::new(),
             first_stated: self.briefing_ref(p.versions[0].briefing),
             last_revised: self.briefing_ref(p.versions[last].briefing),
@@ -100,6 +101,7 @@ impl Renderer<'_> {
                 .filter(|p| p.text != v.text || c.kind == ChangeKind::Withdrawn)
                 .map(|p| p.text_html.clone()),
             new_text_html: v.text_html.clone(),
+            new_text_plain: inline_plain(&v.text),
             old_kind: prev.filter(|p| p.kind != v.kind).map(|p| p.kind.as_str()),
             new_kind: v.kind.as_str(),
             datetime: b.date.rfc3339(),
@@ -159,6 +161,7 @@ impl Renderer<'_> {
                 path: self.point_path(&p.id),
                 kind: p.current().kind.as_str(),
                 text_html: p.current().text_html.clone(),
+                text_plain: inline_plain(&p.current().text),
                 withdrawn: p.current().withdrawn,
             })
             .collect()
@@ -223,11 +226,7 @@ impl Renderer<'_> {
         let as_of = site.briefings.first().map(|b| b.date);
         ExplainerContext {
             title: self.explainer_title(),
-            intro_html: site
-                .explainer
-                .as_ref()
-                .map(|e| e.body.html.unpack())
-                .unwrap_or_default(),
+            intro_html: self.intro_html(),
             as_of: as_of.map(|d| d.ymd()),
             as_of_display: as_of.map(|d| d.display()),
             is,
@@ -249,6 +248,28 @@ impl Renderer<'_> {
             references: self.references(&cited),
             feed_url: site.config.base_url.url("explainer/atom.xml"),
         }
+    }
+
+    /// The intro's HTML, with any heading whose id a point uses renamed, so
+    /// `/explainer/#<point>` always lands on the point.
+    fn intro_html(&self) -> String {
+        let Some(intro) = &self.site.explainer else {
+            return String::new();
+        };
+        let mut html = intro.body.html.unpack();
+        for heading in &intro.body.headings {
+            if self.site.deal.points.iter().any(|p| p.id == heading.id) {
+                let id = &heading.id;
+                html = html
+                    .replacen(&format!("id=\"{id}\""), &format!("id=\"intro-{id}\""), 1)
+                    .replacen(
+                        &format!("<a class=\"anchor\" href=\"#{id}\""),
+                        &format!("<a class=\"anchor\" href=\"#intro-{id}\""),
+                        1,
+                    );
+            }
+        }
+        html
     }
 
     fn explainer_title(&self) -> String {

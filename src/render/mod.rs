@@ -708,6 +708,13 @@ impl<'a> Renderer<'a> {
                 .map(|c| self.site.body(c.doc).citations[c.cited].uses.len())
                 .sum(),
             document_count: citing.len(),
+            point_count: {
+                let id = &self.site.registry.sources[i].id;
+                let cites = |p: &&crate::resolve::explainer::Point| {
+                    p.versions.iter().any(|v| v.cite.contains(id))
+                };
+                self.site.deal.points.iter().filter(cites).count()
+            },
         }
     }
 

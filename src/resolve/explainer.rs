@@ -122,24 +122,7 @@ pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnosti
     let mut index: HashMap<String, usize> = HashMap::new();
     for &bi in &order {
         let b = &briefings[bi];
-        let mut seen: HashMap<&str, &crate::diag::Position> = HashMap::new();
         for d in &b.deal {
-            if let Some(first) = seen.get(d.id.as_str()) {
-                diags.push(
-                    Diagnostic::at_position(
-                        Severity::Error,
-                        &b.path,
-                        &d.id_at,
-                        format!("deal point `{}` appears twice in this briefing", d.id),
-                    )
-                    .with_help(format!(
-                        "the first is at line {}; merge them or give this one another id",
-                        first.line
-                    )),
-                );
-                continue;
-            }
-            seen.insert(&d.id, &d.id_at);
             if is_reserved_id(&d.id) {
                 diags.push(
                     Diagnostic::at_position(
