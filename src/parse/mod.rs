@@ -202,10 +202,12 @@ pub fn parse_file(
     }
 }
 
-/// Hash of a file's text and of the registry entries its body cites.
-fn fingerprint(text: &str, body: &Body, registry: &Registry) -> u64 {
+/// Hash of a file's path and text and of the registry entries its body cites.
+fn fingerprint(path: &std::path::Path, text: &str, body: &Body, registry: &Registry) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
+    // The path too: a renamed file gets another default slug.
+    path.hash(&mut h);
     text.hash(&mut h);
     for c in &body.citations {
         registry.get(&c.id).hash(&mut h);
@@ -472,7 +474,7 @@ fn parse_briefing(
     check_deal_points(&mut f, &deal, registry);
     let ok = f.ok;
     Some(Briefing {
-        fingerprint: fingerprint(&file.text, &body, registry),
+        fingerprint: fingerprint(&file.path, &file.text, &body, registry),
         path: file.path.clone(),
         title,
         date: date.filter(|_| ok)?,
@@ -710,7 +712,7 @@ fn parse_page(file: &SourceFile, registry: &Registry, diags: &mut Vec<Diagnostic
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
     Some(Page {
-        fingerprint: fingerprint(&file.text, &body, registry),
+        fingerprint: fingerprint(&file.path, &file.text, &body, registry),
         path: file.path.clone(),
         title,
         summary: summary.unwrap_or_else(|| body.first_paragraph.clone()),
@@ -752,7 +754,7 @@ fn parse_explainer(
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
     Some(Explainer {
-        fingerprint: fingerprint(&file.text, &body, registry),
+        fingerprint: fingerprint(&file.path, &file.text, &body, registry),
         path: file.path.clone(),
         title,
         summary: summary.unwrap_or_else(|| body.first_paragraph.clone()),

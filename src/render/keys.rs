@@ -210,7 +210,8 @@ impl Renderer<'_> {
                             .collect::<Vec<_>>()
                     })
                     .collect();
-                hash_of((g, "sources", &parts.sources, counts))
+                // Counts include the explainer points citing each source.
+                hash_of((g, "sources", &parts.sources, counts, parts.deal))
             }
             Job::Source(i) => {
                 let citing: Vec<(u64, usize)> = site.cited_by[i]

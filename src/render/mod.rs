@@ -249,6 +249,26 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// A static file may not take the place of a page brief generates.
+    pub fn check_statics(&self, jobs: &[Job], diags: &mut Vec<Diagnostic>) {
+        let generated: HashSet<String> = jobs
+            .iter()
+            .filter(|j| !matches!(j, Job::Static(_)))
+            .map(|j| self.output_path(*j))
+            .collect();
+        for (path, _) in &self.assets {
+            if generated.contains(path) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("static/{path}"),
+                        format!("static file `{path}` would replace a page brief generates"),
+                    )
+                    .with_help("rename or remove the static file"),
+                );
+            }
+        }
+    }
+
     /// Renders every job into `sink`, in parallel. Template errors are
     /// diagnostics (one per template and message, naming the first output
     /// that hit it); I/O errors abort.
@@ -259,26 +279,7 @@ impl<'a> Renderer<'a> {
         diags: &mut Vec<Diagnostic>,
     ) -> io::Result<usize> {
         let jobs = self.jobs();
-        let generated: HashSet<String> = jobs
-            .iter()
-            .filter(|j| !matches!(j, Job::Static(_)))
-            .map(|j| self.output_path(*j))
-            .collect();
-        for (path, asset) in &self.assets {
-            if generated.contains(path) {
-                let origin = match asset {
-                    Asset::File(p) => p.display().to_string(),
-                    Asset::Embedded(_) => path.clone(),
-                };
-                diags.push(
-                    Diagnostic::error(
-                        origin,
-                        format!("static file `{path}` would replace a page brief generates"),
-                    )
-                    .with_help("rename or remove the static file"),
-                );
-            }
-        }
+        self.check_statics(&jobs, diags);
         let failures: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
         jobs.par_iter().try_for_each(|&job| -> io::Result<()> {
             match self.render(job) {

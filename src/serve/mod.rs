@@ -199,6 +199,10 @@ fn watch(mut workspace: Workspace, poll: bool, shared: &Shared) -> notify::Resul
                 continue;
             }
         };
+        if update.unchanged {
+            // An editor touched a file, or saved the same bytes.
+            continue;
+        }
         if update.failed {
             had_problems = true;
             print_update(&root, &update, rebuild_started.elapsed(), false);

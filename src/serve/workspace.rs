@@ -53,6 +53,9 @@ pub struct Update {
     pub rendered: RenderedCounts,
     /// True if the site now has errors and the previous outputs stay served.
     pub failed: bool,
+    /// True if nothing read differed from the last update: nothing was
+    /// rebuilt, and `diagnostics` and `failed` are the last update's.
+    pub unchanged: bool,
 }
 
 /// How many outputs of each kind an update rendered.
@@ -90,6 +93,9 @@ pub struct Workspace {
     keys: HashMap<String, u64>,
     /// Output paths of the pages search indexes, with their URLs.
     searchable: Vec<(String, String)>,
+    /// The problems of the last rebuild, still true while nothing changes.
+    last_diagnostics: Vec<Diagnostic>,
+    last_failed: bool,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -118,6 +124,8 @@ impl Workspace {
             outputs: BTreeMap::new(),
             keys: HashMap::new(),
             searchable: Vec::new(),
+            last_diagnostics: Vec::new(),
+            last_failed: false,
         };
         ws.reload_all()?;
         let reparsed = ws.files.len();
@@ -276,7 +284,9 @@ impl Workspace {
         // file, or wrote the same bytes): no rebuild.
         if files_to_parse.is_empty() && !(removed || registry || theme || statics) {
             return Ok(Update {
-                diagnostics: Vec::new(),
+                diagnostics: self.last_diagnostics.clone(),
+                failed: self.last_failed,
+                unchanged: true,
                 ..Update::default()
             });
         }
@@ -407,8 +417,15 @@ impl Workspace {
         self.files.extend(parsed);
     }
 
-    /// Resolves and renders what changed.
+    /// Resolves and renders what changed, and remembers the outcome.
     fn rebuild(&mut self) -> Result<Update, Error> {
+        let update = self.resolve_and_render()?;
+        self.last_diagnostics = update.diagnostics.clone();
+        self.last_failed = update.failed;
+        Ok(update)
+    }
+
+    fn resolve_and_render(&mut self) -> Result<Update, Error> {
         let mut diags: Vec<Diagnostic> = Vec::new();
         diags.extend(self.config_diags.iter().cloned());
         diags.extend(self.theme_diags.iter().cloned());
@@ -447,6 +464,7 @@ impl Workspace {
         );
         let parts = renderer.key_parts(self.theme_key);
         let jobs = renderer.jobs();
+        renderer.check_statics(&jobs, &mut diags);
         let planned: Vec<(Job, String, u64)> = jobs
             .par_iter()
             .map(|&job| {
