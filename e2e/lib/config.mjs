@@ -14,7 +14,7 @@
 // ---------------------------------------------------------------------------
 // (Started as ['source', 'source-list', 'explainer', 'search']; the
 // committed generator now builds sources and the explainer.)
-export const PENDING_TYPES = ['search'];
+export const PENDING_TYPES = [];
 
 // First path segments that belong to generated sections, not to standalone
 // pages (/<slug>/).
