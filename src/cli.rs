@@ -42,6 +42,10 @@ pub struct BuildArgs {
     /// Use this base URL instead of site.toml's `base_url`.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Skip the full-text search index (faster builds of large sites; the
+    /// search page then finds nothing).
+    #[arg(long)]
+    pub no_search: bool,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The build time: briefings dated after it are scheduled.
     pub now: DateTime<Utc>,
+    /// Build the Pagefind search index (`build` only).
+    pub search: bool,
 }
 
 impl Options {
@@ -65,6 +67,7 @@ impl Options {
             publish: Publish::default(),
             base_url: None,
             now: Utc::now(),
+            search: true,
         }
     }
 }
@@ -253,20 +256,25 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
             },
         );
         let mut timer = Timer::new();
-        let search = render::search::SearchIndex::start(&p.site.config.language);
+        let search = opts
+            .search
+            .then(|| render::search::SearchIndex::start(&p.site.config.language));
         let mut outputs = renderer
-            .render_all(&staging, Some(&search), &mut diags)
+            .render_all(&staging, search.as_ref(), &mut diags)
             .map_err(io)?;
-        match search.finish() {
-            Ok(files) => {
-                for (path, bytes) in &files {
-                    render::Sink::write(&staging, path, bytes).map_err(io)?;
-                }
-                outputs += files.len();
-            }
-            Err(message) => diags.push(Diagnostic::error("pagefind", message)),
-        }
         timer.lap("render and write");
+        if let Some(search) = search {
+            match search.finish() {
+                Ok(files) => {
+                    for (path, bytes) in &files {
+                        render::Sink::write(&staging, path, bytes).map_err(io)?;
+                    }
+                    outputs += files.len();
+                }
+                Err(message) => diags.push(Diagnostic::error("pagefind", message)),
+            }
+            timer.lap("search index");
+        }
         if !diags.iter().any(Diagnostic::is_error) {
             staging.commit().map_err(io)?;
             timer.lap("swap");

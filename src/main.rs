@@ -33,6 +33,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 future: args.future,
             };
             opts.base_url = args.base_url;
+            opts.search = !args.no_search;
             let output = args.output.unwrap_or_else(|| args.root.join("public"));
             let report = brief::build(&opts, &output)?;
             print_diagnostics(&args.root, &report);
