@@ -281,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="write the build output to DIR/briefings-SIZE instead of SITE/public "
                          "(e.g. a tmpfs such as /dev/shm/brief-bench, to take the disk out)")
     ap.add_argument("--regen", action="store_true", help="regenerate the sites even if cached")
+    ap.add_argument("--no-search", action="store_true",
+                    help="pass --no-search: time the build without the Pagefind index")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     ap.add_argument("--enforce", action="store_true",
                     help=f"exit 1 if the {TARGET_SIZE:,}-briefing target is measured and missed")
@@ -312,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
             log(f"[{size}] generated {site.relative_to(REPO)} in {gen_s:.1f}s")
         output = (a.output_dir.resolve() / f"briefings-{size}") if a.output_dir else site / "public"
         cmd = [str(brief), "build", "--root", str(site), "--output", str(output)]
+        if a.no_search:
+            cmd.append("--no-search")
         try:
             warm_s, warm_kib, warm_err = run_once(cmd, output, trash)
             log(f"[{size}] warm-up: {warm_s:.3f}s, {warm_kib / 1024:.1f} MiB")
