@@ -73,17 +73,20 @@ pub struct Body {
     pub word_count: usize,
     /// Every source cited, in order of first use (index + 1 is its number).
     pub citations: Vec<CitedSource>,
+    /// Ids cited that the registry could not resolve (entries with errors):
+    /// when the registry is fixed, this body must be rendered again.
+    pub unresolved: Vec<String>,
 }
 
 /// A source cited in a body, with every place it is cited.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CitedSource {
     pub id: String,
     pub uses: Vec<CitationUse>,
 }
 
 /// One place a source is cited.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CitationUse {
     /// The marker's element id, e.g. `cite-2-b`, for back-links.
     pub anchor: String,
@@ -145,6 +148,7 @@ pub fn render(
         labels,
         in_citation: false,
         citations: Vec::new(),
+        unresolved: Vec::new(),
         blocks: Vec::new(),
         out: Vec::with_capacity(events.len()),
         footnote_defs: HashMap::new(),
@@ -202,6 +206,7 @@ struct Renderer<'a, 'c> {
     /// Inside a citation's link: its text is not output.
     in_citation: bool,
     citations: Vec<CitedSource>,
+    unresolved: Vec<String>,
     /// Plain text of the open text blocks (paragraph, heading, cell, item),
     /// innermost last, with the citations waiting for their sentence.
     blocks: Vec<(String, Vec<PendingUse>)>,
@@ -464,6 +469,7 @@ impl<'a> Renderer<'a, '_> {
             let Some(source) = self.registry.get(&item.id) else {
                 // An entry with errors was reported in sources.toml already.
                 if self.registry.is_invalid(&item.id) {
+                    self.unresolved.push(item.id.clone());
                     html.push_str("<span class=\"cite cite--unknown\">?</span>");
                     continue;
                 }
@@ -672,6 +678,7 @@ impl<'a> Renderer<'a, '_> {
         Body {
             html: PackedHtml::pack(&out),
             citations: self.citations,
+            unresolved: self.unresolved,
             headings: self.headings,
             first_paragraph: close_gaps(&self.first_paragraph),
             word_count: self.words,

@@ -71,7 +71,7 @@ pub struct PageMeta {
 }
 
 /// A tag as shown next to a briefing.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct TagRef {
     /// The tag as written in front matter.
     pub name: String,
@@ -82,7 +82,7 @@ pub struct TagRef {
 }
 
 /// A briefing as listed on the home page, the archive and tag pages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct BriefingSummary {
     pub title: String,
     pub path: String,
@@ -99,8 +99,8 @@ pub struct BriefingSummary {
     /// Plain-text summary: front matter `summary`, else the first paragraph.
     pub summary: String,
     pub tags: Vec<TagRef>,
-    pub word_count: usize,
-    /// Minutes, at least 1.
+    /// Minutes, at least 1. (The exact word count is on the briefing page
+    /// only, so an edit does not change every list that shows the briefing.)
     pub reading_time: usize,
     /// Only ever true in previews (`serve`, `--drafts`).
     pub draft: bool,
@@ -128,6 +128,7 @@ pub struct BriefingContext {
     /// The rendered body (trusted HTML).
     pub content: String,
     pub toc: Vec<TocEntry>,
+    pub word_count: usize,
     /// The next-older and next-newer briefing, for "previous / next" links.
     pub older: Option<BriefingSummary>,
     pub newer: Option<BriefingSummary>,

@@ -52,10 +52,16 @@ impl Renderer<'_> {
         }
     }
 
-    /// What a briefing contributes to the lists that show it.
+    /// What a briefing shows in the lists, links and neighbours that name
+    /// it: exactly its `BriefingSummary`, so a body edit that keeps the
+    /// title, date, summary, tags and reading time changes no list.
     fn summary_key(&self, i: usize) -> u64 {
-        let b = &self.site.briefings[i];
-        hash_of((b.fingerprint, self.site.is_scheduled(b)))
+        hash_of(&self.summaries[i])
+    }
+
+    /// Everything a briefing's own content shows, for feeds carrying it.
+    fn content_key(&self, i: usize) -> u64 {
+        hash_of((self.site.briefings[i].fingerprint, self.summary_key(i)))
     }
 
     fn list_key(&self, items: &[usize], n: usize) -> u64 {
@@ -74,7 +80,7 @@ impl Renderer<'_> {
             items
                 .iter()
                 .take(FEED_ENTRIES)
-                .map(|&i| self.summary_key(i))
+                .map(|&i| self.content_key(i))
                 .collect::<Vec<_>>(),
         )
     }
@@ -114,7 +120,7 @@ impl Renderer<'_> {
                 hash_of((
                     g,
                     "briefing",
-                    self.summary_key(i),
+                    self.content_key(i),
                     neighbours,
                     self.cited_sources_key(&b.body.citations, parts),
                     changes,
@@ -214,17 +220,20 @@ impl Renderer<'_> {
                 hash_of((g, "sources", &parts.sources, counts, parts.deal))
             }
             Job::Source(i) => {
-                let citing: Vec<(u64, usize)> = site.cited_by[i]
+                // Each citing document as the page shows it: its name, and
+                // the sentence, anchor and locator of every citation of this
+                // source in it.
+                let citing: Vec<u64> = site.cited_by[i]
                     .iter()
                     .map(|c| {
                         let doc = match c.doc {
                             DocRef::Briefing(b) => self.summary_key(b),
-                            DocRef::Page(p) => site.pages[p].fingerprint,
+                            DocRef::Page(p) => hash_of((&site.pages[p].title, &site.pages[p].slug)),
                             DocRef::Explainer => {
-                                site.explainer.as_ref().map_or(0, |e| e.fingerprint)
+                                site.explainer.as_ref().map_or(0, |e| hash_of(&e.title))
                             }
                         };
-                        (doc, c.cited)
+                        hash_of((doc, &site.body(c.doc).citations[c.cited]))
                     })
                     .collect();
                 hash_of((g, "source", parts.sources[i], citing, parts.deal))

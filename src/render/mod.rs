@@ -348,6 +348,7 @@ impl<'a> Renderer<'a> {
                     summary: self.summaries[i].clone(),
                     content: b.body.html.unpack(),
                     toc: toc(&b.body.headings),
+                    word_count: b.body.word_count,
                     older: self.summaries.get(i + 1).cloned(),
                     newer: i.checked_sub(1).map(|j| self.summaries[j].clone()),
                     references,
@@ -646,7 +647,6 @@ impl<'a> Renderer<'a> {
                     }
                 })
                 .collect(),
-            word_count: b.body.word_count,
             reading_time: b.body.word_count.div_ceil(WORDS_PER_MINUTE).max(1),
             draft: b.draft,
             scheduled: self.site.is_scheduled(b),

@@ -87,10 +87,16 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
         })
         .map_err(|e| io_error(&opts.root, e))?;
     println!("serving {url} (drafts and scheduled briefings included); press Ctrl-C to stop");
+    // Ctrl-C stops at once: open tabs hold event streams that never end,
+    // so a graceful shutdown would wait for them forever. Nothing is lost:
+    // serve writes nothing to disk.
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            println!();
+            std::process::exit(0);
+        }
+    });
     axum::serve(listener, http::router(shared))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
         .await
         .map_err(|e| io_error(&opts.root, e))
 }

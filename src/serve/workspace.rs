@@ -393,18 +393,31 @@ impl Workspace {
             .map(|file| {
                 let mut diags = Vec::new();
                 let doc = parse::parse_file(&file, registry, &mut diags);
-                let cites = match &doc {
-                    Some(Document::Briefing(b)) => {
-                        b.body.citations.iter().map(|c| c.id.clone()).collect()
-                    }
-                    Some(Document::Page(p)) => {
-                        p.body.citations.iter().map(|c| c.id.clone()).collect()
-                    }
-                    Some(Document::Explainer(e)) => {
-                        e.body.citations.iter().map(|c| c.id.clone()).collect()
-                    }
-                    None => Vec::new(),
+                // Every source id the file names, resolved or not, in its
+                // text or its explainer points: a registry change to any of
+                // them must re-parse it.
+                let body = match &doc {
+                    Some(Document::Briefing(b)) => Some(&b.body),
+                    Some(Document::Page(p)) => Some(&p.body),
+                    Some(Document::Explainer(e)) => Some(&e.body),
+                    None => None,
                 };
+                let mut cites: Vec<String> = body
+                    .map(|b| {
+                        b.citations
+                            .iter()
+                            .map(|c| c.id.clone())
+                            .chain(b.unresolved.iter().cloned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let Some(Document::Briefing(b)) = &doc {
+                    cites.extend(
+                        b.deal
+                            .iter()
+                            .flat_map(|d| d.cite.iter().map(|(id, _)| id.clone())),
+                    );
+                }
                 let entry = Entry {
                     text_hash: hash_of(&file.text),
                     doc,
@@ -449,7 +462,15 @@ impl Workspace {
             update.diagnostics = diags;
             return Ok(update);
         };
+        let timings = std::env::var_os("BRIEF_TIMINGS").is_some();
+        let started = std::time::Instant::now();
         let site = resolve::resolve(config, parsed, self.opts.publish, self.opts.now, &mut diags);
+        if timings {
+            eprintln!(
+                "timing: resolve: {:.1} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         if diags.iter().any(Diagnostic::is_error) {
             crate::diag::sort(&mut diags);
             update.failed = true;
@@ -475,6 +496,12 @@ impl Workspace {
                 )
             })
             .collect();
+        if timings {
+            eprintln!(
+                "timing: renderer and keys: {:.1} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         let stale: Vec<&(Job, String, u64)> = planned
             .iter()
             .filter(|(_, path, key)| {
@@ -493,6 +520,14 @@ impl Workspace {
             }
         }
         update.rendered = counts(&stale);
+        if timings {
+            let names: Vec<&str> = stale.iter().map(|(_, p, _)| p.as_str()).collect();
+            eprintln!(
+                "timing: rendered {} in {:.1} ms: {names:?}",
+                stale.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         if diags.iter().any(Diagnostic::is_error) {
             crate::diag::sort(&mut diags);
             update.failed = true;

@@ -2159,12 +2159,11 @@ fn a_body_edit_re_renders_only_what_shows_that_briefing() {
     let u = s.update(&paths);
     assert!(!u.failed, "{:#?}", all_of(&u));
     assert_eq!(u.reparsed, 1);
-    // Briefings: charlie and its neighbours delta (newer) and bravo (older).
-    // Lists: home page 2 (charlie, bravo), the archive, london-talks;
-    // not home pages 1 and 3, not minerals or magnets, not /tags/ (counts
-    // unchanged). Feeds: atom.xml and london-talks' (full content).
-    // Pages: the pages of src-a and src-b, which charlie cites.
-    assert_eq!(u.rendered, counts(3, 3, 2, 2, 0), "rendered");
+    // Only what shows charlie's body: its own page, and the two feeds that
+    // carry its full content (atom.xml, london-talks'). Not its neighbours,
+    // lists or source pages: they show its summary and the sentences that
+    // cite each source, and neither changed.
+    assert_eq!(u.rendered, counts(1, 0, 2, 0, 0), "rendered");
     let may_change: BTreeSet<&str> = [
         "briefings/charlie/index.html",
         "briefings/delta/index.html",
@@ -2238,16 +2237,16 @@ fn a_registry_edit_re_parses_only_the_documents_citing_the_changed_source() {
     assert_eq!(paths, [s.site.path("content/sources.toml")]);
     let u = s.update(&paths);
     assert!(!u.failed, "{:#?}", all_of(&u));
-    // src-b is cited by bravo, charlie and the about page (and by a point
-    // of delta's, which embeds no source text).
-    assert_eq!(u.reparsed, 3);
-    // Briefings: bravo, charlie and their neighbours delta and alpha; not
-    // echo. Lists: home 1 (the deal box names bravo) and 2, the archive,
-    // minerals page 1, london-talks, /sources/. Feeds: atom.xml, the
-    // minerals and london-talks feeds, sources.json, the explainer's feed.
-    // Pages: about, every source page (each lists the deal points citing
-    // it, and the deal names bravo), the explainer.
-    assert_eq!(u.rendered, counts(4, 6, 5, 6, 0));
+    // src-b is cited by bravo, charlie and the about page, and by a point
+    // of delta's: delta is re-parsed too, so a source removed from the
+    // registry is reported at the point that cites it.
+    assert_eq!(u.reparsed, 4);
+    // Briefings: bravo and charlie, whose references show src-b (their
+    // neighbours and lists show only summaries: not re-rendered). Lists:
+    // /sources/. Feeds: atom.xml, the minerals and london-talks feeds (full
+    // content, references included), sources.json, the explainer's feed.
+    // Pages: about, src-b's page, the explainer (its points cite src-b).
+    assert_eq!(u.rendered, counts(2, 1, 5, 3, 0));
     assert!(u.changed.contains(&"sources/src-b/index.html".to_string()));
     s.assert_equals_full_build();
 }
@@ -2415,4 +2414,45 @@ fn a_static_file_shadowing_a_generated_output_is_an_error_in_serve_too() {
     );
     assert_eq!(errors_of(&u), fresh.errors);
     assert!(served(&s.ws) == good);
+}
+
+/// Deal points' sources are checked while parsing, but a registry edit
+/// re-parsed only the documents whose *body* cites a changed source: a
+/// source removed while a point of a briefing that does not cite it in its
+/// body (delta's `timeline` cites src-a) still used it went unreported.
+#[test]
+fn removing_a_source_a_deal_point_cites_is_reported() {
+    let mut s = Served::open();
+    let paths = s.save(|m| m.sources.retain(|x| x.id != "src-a"));
+    let fresh = full_build(&s.opts);
+    assert!(
+        fresh
+            .errors
+            .iter()
+            .any(|e| e.contains("delta.md") && e.contains("deal point `timeline`")),
+        "{:#?}",
+        fresh.errors
+    );
+    let u = s.update(&paths);
+    assert!(u.failed);
+    assert_eq!(
+        errors_of(&u),
+        fresh.errors,
+        "serve's errors (left) and the build's"
+    );
+}
+
+/// While sources.toml is broken its ids are "invalid" and citations of them
+/// render as unknown (`?`). Fixing the file re-parsed only the documents
+/// whose recorded citations name a changed source, and citations of invalid
+/// ids were not recorded: every page kept its `?` markers.
+#[test]
+fn fixing_a_broken_registry_restores_every_citation() {
+    let mut s = Served::open();
+    let paths = s.save(|m| m.sources_broken = true);
+    assert!(s.update(&paths).failed);
+    let paths = s.save(|m| m.sources_broken = false);
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
+    s.assert_equals_full_build();
 }
