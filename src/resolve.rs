@@ -132,14 +132,23 @@ pub fn resolve(
         .filter(|b| (publish.drafts || !b.draft) && (publish.future || !b.date.is_after(now)))
         .collect();
     // Newest first; of two briefings with the same date, the later file
-    // path counts as newer, as in the explainer's history.
-    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.path.cmp(&a.path)));
+    // path counts as newer, as in the explainer's history. Paths compare as
+    // strings (byte order), which is also much cheaper than by components.
+    briefings.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| b.path.as_os_str().cmp(a.path.as_os_str()))
+    });
     let mut pages: Vec<Arc<Page>> = parsed
         .pages
         .into_iter()
         .filter(|p| publish.drafts || !p.draft)
         .collect();
-    pages.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.path.cmp(&b.path)));
+    pages.sort_by(|a, b| {
+        a.title
+            .cmp(&b.title)
+            .then_with(|| a.path.as_os_str().cmp(b.path.as_os_str()))
+    });
 
     check_collisions(&briefings, &pages, diags);
     let deal = explainer::resolve(&briefings, diags);
@@ -267,7 +276,7 @@ fn check_collisions(briefings: &[Arc<Briefing>], pages: &[Arc<Page>], diags: &mu
         }
     };
     let mut sorted: Vec<&Briefing> = briefings.iter().map(|b| &**b).collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    sorted.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     for b in sorted {
         claim(
             format!("/briefings/{}/", b.slug),
@@ -278,7 +287,7 @@ fn check_collisions(briefings: &[Arc<Briefing>], pages: &[Arc<Page>], diags: &mu
         );
     }
     let mut sorted: Vec<&Page> = pages.iter().map(|p| &**p).collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    sorted.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     for p in sorted {
         if RESERVED.contains(&p.slug.as_str()) {
             diags.push(

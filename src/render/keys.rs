@@ -10,6 +10,8 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use rayon::prelude::*;
+
 use super::{FEED_ENTRIES, Job, Renderer, pages_for};
 use crate::resolve::DocRef;
 
@@ -56,7 +58,8 @@ impl Renderer<'_> {
     /// it: exactly its `BriefingSummary`, so a body edit that keeps the
     /// title, date, summary, tags and reading time changes no list.
     fn summary_key(&self, i: usize) -> u64 {
-        hash_of(&self.summaries[i])
+        self.summary_keys
+            .get_or_init(|| self.summaries.par_iter().map(hash_of).collect())[i]
     }
 
     /// Everything a briefing's own content shows, for feeds carrying it.

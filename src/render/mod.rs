@@ -117,6 +117,8 @@ pub struct Renderer<'a> {
     assets: Vec<(String, Asset)>,
     /// Renders per job kind, for tests and `serve`'s statistics.
     pub counts: RenderCounts,
+    /// Hashes of `summaries`, computed once when `serve` first asks for keys.
+    summary_keys: std::sync::OnceLock<Vec<u64>>,
 }
 
 /// How many outputs of each kind were rendered.
@@ -180,8 +182,9 @@ impl<'a> Renderer<'a> {
             summaries: Vec::new(),
             assets,
             counts: RenderCounts::default(),
+            summary_keys: std::sync::OnceLock::new(),
         };
-        r.summaries = site.briefings.iter().map(|b| r.summary(b)).collect();
+        r.summaries = site.briefings.par_iter().map(|b| r.summary(b)).collect();
         r
     }
 

@@ -113,10 +113,12 @@ pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnosti
     // Oldest first; ties by path, as documented.
     let mut order: Vec<usize> = (0..briefings.len()).collect();
     order.sort_by(|&a, &b| {
-        briefings[a]
-            .date
-            .cmp(&briefings[b].date)
-            .then_with(|| briefings[a].path.cmp(&briefings[b].path))
+        briefings[a].date.cmp(&briefings[b].date).then_with(|| {
+            briefings[a]
+                .path
+                .as_os_str()
+                .cmp(briefings[b].path.as_os_str())
+        })
     });
     let mut explainer = Explainer::default();
     let mut index: HashMap<String, usize> = HashMap::new();
