@@ -26,7 +26,8 @@ pub struct KeyParts {
     deal: u64,
 }
 
-fn hash_of(value: impl Hash) -> u64 {
+/// A stable hash of anything hashable (SipHash with fixed keys).
+pub(crate) fn hash_of(value: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     value.hash(&mut h);
     h.finish()

@@ -13,7 +13,6 @@
 //! rendered. While there are errors the last good outputs stay served.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,6 +24,7 @@ use crate::diag::Diagnostic;
 use crate::load::{self, FileKind, SourceFile};
 use crate::parse::sources::{self, Registry};
 use crate::parse::{self, Document, Parsed};
+use crate::render::keys::hash_of;
 use crate::render::theme::{self, Asset, Theme};
 use crate::render::{self, Job, Renderer};
 use crate::resolve::{self, Publish};
@@ -96,12 +96,6 @@ pub struct Workspace {
     /// The problems of the last rebuild, still true while nothing changes.
     last_diagnostics: Vec<Diagnostic>,
     last_failed: bool,
-}
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 impl Workspace {
@@ -457,10 +451,7 @@ impl Workspace {
         }
         let mut update = Update::default();
         let (Some(config), Some(theme)) = (self.config.clone(), self.theme.as_ref()) else {
-            crate::diag::sort(&mut diags);
-            update.failed = true;
-            update.diagnostics = diags;
-            return Ok(update);
+            return Ok(failed(diags));
         };
         let timings = std::env::var_os("BRIEF_TIMINGS").is_some();
         let started = std::time::Instant::now();
@@ -472,10 +463,7 @@ impl Workspace {
             );
         }
         if diags.iter().any(Diagnostic::is_error) {
-            crate::diag::sort(&mut diags);
-            update.failed = true;
-            update.diagnostics = diags;
-            return Ok(update);
+            return Ok(failed(diags));
         }
         let renderer = Renderer::new(
             &site,
@@ -529,10 +517,7 @@ impl Workspace {
             );
         }
         if diags.iter().any(Diagnostic::is_error) {
-            crate::diag::sort(&mut diags);
-            update.failed = true;
-            update.diagnostics = diags;
-            return Ok(update);
+            return Ok(failed(diags));
         }
         let mut changed = Vec::new();
         for (path, bytes) in fresh {
@@ -563,6 +548,16 @@ impl Workspace {
         update.changed = changed;
         update.diagnostics = diags;
         Ok(update)
+    }
+}
+
+/// An update that found errors: the previous outputs stay served.
+fn failed(mut diags: Vec<Diagnostic>) -> Update {
+    crate::diag::sort(&mut diags);
+    Update {
+        failed: true,
+        diagnostics: diags,
+        ..Update::default()
     }
 }
 
