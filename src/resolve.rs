@@ -16,7 +16,6 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::parse::sources::Registry;
 use crate::parse::{Body, Briefing, Explainer, Page, Parsed};
-use crate::slug::slugify;
 
 /// What to publish, from the command line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -155,13 +154,12 @@ pub fn resolve(
 
     let mut by_slug: HashMap<String, Tag> = HashMap::new();
     for (i, b) in briefings.iter().enumerate() {
-        for name in &b.tags {
-            let slug = slugify(name);
+        for tag in &b.tags {
             by_slug
-                .entry(slug.clone())
+                .entry(tag.slug.clone())
                 .or_insert_with(|| Tag {
-                    name: name.clone(),
-                    slug,
+                    name: tag.name.clone(),
+                    slug: tag.slug.clone(),
                     briefings: Vec::new(),
                 })
                 .briefings

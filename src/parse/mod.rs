@@ -38,7 +38,7 @@ pub struct Briefing {
     pub updated: Option<PubDate>,
     /// Front matter `summary`, else the first paragraph's plain text.
     pub summary: String,
-    pub tags: Vec<String>,
+    pub tags: Vec<TagName>,
     pub draft: bool,
     pub slug: String,
     /// Where the slug comes from (the `slug` key, or the file's first line).
@@ -48,6 +48,13 @@ pub struct Briefing {
     /// Changes whenever anything rendered from this file may change: a
     /// hash of its text and of the sources it cites. `serve` compares it.
     pub fingerprint: u64,
+}
+
+/// A tag as written, with its slug (computed once, used on every page).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TagName {
+    pub name: String,
+    pub slug: String,
 }
 
 /// A standalone page from `content/pages/`.
@@ -204,8 +211,8 @@ pub fn parse_file(
 
 /// Hash of a file's path and text and of the registry entries its body cites.
 fn fingerprint(path: &std::path::Path, text: &str, body: &Body, registry: &Registry) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = foldhash::fast::FixedState::default().build_hasher();
     // The path too: a renamed file gets another default slug.
     path.hash(&mut h);
     text.hash(&mut h);
@@ -444,24 +451,25 @@ fn parse_briefing(
             Some("an update comes after publication".into()),
         );
     }
-    let mut tags: Vec<String> = Vec::new();
+    let mut tags: Vec<TagName> = Vec::new();
     for tag in raw.tags {
         let span = f.span(&tag);
         let name = tag.into_inner().trim().to_string();
-        if slug::slugify(&name).is_empty() {
+        let tag_slug = slug::slugify(&name);
+        if tag_slug.is_empty() {
             f.error(
                 span,
                 "empty tag",
                 Some("tags need at least one letter or digit".into()),
             );
-        } else if tags
-            .iter()
-            .any(|t| slug::slugify(t) == slug::slugify(&name))
-        {
+        } else if tags.iter().any(|t| t.slug == tag_slug) {
             let d = ctx.warning(span, format!("tag `{name}` is listed twice"));
             f.diags.push(d);
         } else {
-            tags.push(name);
+            tags.push(TagName {
+                name,
+                slug: tag_slug,
+            });
         }
     }
     let (slug, slug_at) = f.slug(raw.slug, &file.path);

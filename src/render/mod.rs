@@ -641,13 +641,10 @@ impl<'a> Renderer<'a> {
             tags: b
                 .tags
                 .iter()
-                .map(|name| {
-                    let slug = crate::slug::slugify(name);
-                    TagRef {
-                        path: base.path(&format!("tags/{slug}/")),
-                        name: name.clone(),
-                        slug,
-                    }
+                .map(|tag| TagRef {
+                    path: base.path(&format!("tags/{}/", tag.slug)),
+                    name: tag.name.clone(),
+                    slug: tag.slug.clone(),
                 })
                 .collect(),
             reading_time: b.body.word_count.div_ceil(WORDS_PER_MINUTE).max(1),
@@ -810,7 +807,7 @@ impl<'a> Renderer<'a> {
             "url": s.url,
             "mainEntityOfPage": s.url,
             "wordCount": b.body.word_count,
-            "keywords": b.tags,
+            "keywords": b.tags.iter().map(|t| &t.name).collect::<Vec<_>>(),
             "publisher": {"@type": "Organization", "name": site.title, "url": site.base_url.absolute()},
             "citation": citations,
         });
