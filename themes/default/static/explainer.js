@@ -28,7 +28,14 @@
   });
   var note = document.querySelector(".explainer__since");
   if (note && changed > 0) {
-    note.textContent = changed + (changed === 1 ? " point has" : " points have") + " changed since your last visit (" + seen + ").";
+    // `seen` is YYYY-MM-DD; show it as the page shows dates (9 June 2025).
+    var months = ["January", "February", "March", "April", "May", "June", "July",
+      "August", "September", "October", "November", "December"];
+    var ymd = seen.split("-");
+    var when = ymd.length === 3 && months[+ymd[1] - 1] ? +ymd[2] + " " + months[+ymd[1] - 1] + " " + ymd[0] : seen;
+    note.textContent = changed + (changed === 1 ? " point has" : " points have") +
+      " changed since your last visit, when the explainer was as of " + when + ". " +
+      (changed === 1 ? "It is" : "They are") + " marked below.";
     note.hidden = false;
   }
 })();
