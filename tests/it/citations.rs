@@ -144,53 +144,6 @@ fn li_with_id<'a>(html: &'a str, id: &str) -> &'a str {
     &html[start..end + "</li>".len()]
 }
 
-/// The text between `start` (exclusive) and the next `end` after it.
-#[track_caller]
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let from = html
-        .find(start)
-        .unwrap_or_else(|| panic!("no `{start}` in:\n{html}"))
-        + start.len();
-    let to = html[from..]
-        .find(end)
-        .unwrap_or_else(|| panic!("no `{end}` after `{start}`"))
-        + from;
-    &html[from..to]
-}
-
-/// The content of the element opened by `open` (a tag's start, attributes
-/// after it allowed) up to the next `end`.
-#[track_caller]
-fn inner<'a>(html: &'a str, open: &str, end: &str) -> &'a str {
-    let at = html
-        .find(open)
-        .unwrap_or_else(|| panic!("no `{open}` in:\n{html}"));
-    let from = at + html[at..].find('>').expect("tag is closed") + 1;
-    let to = html[from..]
-        .find(end)
-        .unwrap_or_else(|| panic!("no `{end}` after `{open}`"))
-        + from;
-    &html[from..to]
-}
-
-/// Text with tags removed and character references decoded.
-fn text_of(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    unescape(&out)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The page at a root-relative path of the `/brief/` site, and its fragment.
 fn split_href(href: &str) -> (String, String) {
     let (path, fragment) = href.split_once('#').expect("a fragment");
