@@ -343,13 +343,11 @@ def rust_code(r: random.Random) -> str:
         st, f1, f2, f3 = _type_name(r, used), _ident(r, used), _ident(r, used), _ident(r, used)
         m, arg = _ident(r, used), _ident(r, used, 1)
         lines = [
-            "#[derive(Debug, Clone)]",
             f"pub struct {st} {{",
             f"    {f1}: u32,",
             f"    {f2}: String,",
             f"    {f3}: Vec<f64>,",
             "}",
-            "",
             f"impl {st} {{",
             f"    pub fn {m}(&self, {arg}: usize) -> Option<f64> {{",
             f"        let mut total = {n(0, 500)}.{n(0, 99)};",
@@ -360,9 +358,7 @@ def rust_code(r: random.Random) -> str:
             f"            total += v * {n(1, 9)}.{n(0, 999)};",
             "        }",
             f"        match self.{f1} {{",
-            "            0 => None,",
             f"            1..={n(2, 64)} => Some(total),",
-            f'            _ if self.{f2}.starts_with("{r.choice(NOUN_LIST)}") => Some(-total),',
             f"            _ => Some(total / f64::from(self.{f1})),",
             "        }",
             "    }",
@@ -370,25 +366,22 @@ def rust_code(r: random.Random) -> str:
         ]
     elif shape == 1:
         en = _type_name(r, used)
-        v = [camel(r.choice(ADJ_LIST)) for _ in range(4)]
+        v = [camel(r.choice(ADJ_LIST)) for _ in range(3)]
         v = list(dict.fromkeys(v))
-        while len(v) < 4:
+        while len(v) < 3:
             v.append(camel(r.choice(IDENT_NOUNS)) + str(len(v)))
             v = list(dict.fromkeys(v))
         fn, arg, acc = _ident(r, used), _ident(r, used, 1), _ident(r, used, 1)
         lines = [
-            "#[derive(Debug, Clone, Copy, PartialEq, Eq)]",
             f"enum {en} {{",
             *[f"    {x}," for x in v],
             "}",
-            "",
             f"fn {fn}({arg}: &[{en}]) -> (u64, &'static str) {{",
             f"    let mut {acc}: u64 = {n(0, 10_000)};",
             f"    for item in {arg} {{",
             f"        {acc} += match item {{",
             f"            {en}::{v[0]} => {n(1, 99)},",
             f"            {en}::{v[1]} | {en}::{v[2]} => {n(100, 999)},",
-            f"            {en}::{v[3]} => continue,",
             "        };",
             "    }",
             f"    let label = if {acc} > {n(1000, 90_000)} {{",
@@ -404,7 +397,6 @@ def rust_code(r: random.Random) -> str:
         sep = r.choice([",", ";", "|", "=", ":"])
         lines = [
             "use std::collections::HashMap;",
-            "",
             f"/// Parses `{r.choice(NOUN_LIST)}` records and counts them per {r.choice(NOUN_LIST)}.",
             f"pub fn {fn}(input: &str) -> HashMap<String, usize> {{",
             f"    let mut {cnt} = HashMap::with_capacity({n(4, 512)});",
@@ -422,7 +414,6 @@ def rust_code(r: random.Random) -> str:
             "        };",
             f"        *{cnt}.entry({key}).or_insert(0) += {n(1, 3)};",
             "    }",
-            f"    {cnt}.retain(|_, v| *v >= {n(1, 5)});",
             f"    {cnt}",
             "}",
         ]
@@ -433,9 +424,7 @@ def rust_code(r: random.Random) -> str:
             f"pub trait {tr} {{",
             f"    fn {m}(&self) -> f64;",
             "}",
-            "",
             f"pub struct {st} {{ pub {f1}: f64, pub {f2}: i64 }}",
-            "",
             f"impl {tr} for {st} {{",
             f"    fn {m}(&self) -> f64 {{",
             f"        let base = self.{f1} * {n(1, 99)}.{n(0, 9)};",
@@ -447,18 +436,15 @@ def rust_code(r: random.Random) -> str:
             "    }",
             "}",
             "",
-            "#[cfg(test)]",
-            "mod tests {",
-            "    use super::*;",
-            "    #[test]",
-            f"    fn {m}_is_finite() {{",
-            f"        let s = {st} {{ {f1}: {n(0, 999)}.{n(0, 9)}, {f2}: {n(-99, 999)} }};",
-            f'        assert!(s.{m}().is_finite(), "{_lit(r)}");',
-            "    }",
+            "#[test]",
+            f"fn {m}_is_finite() {{",
+            f"    let s = {st} {{ {f1}: {n(0, 999)}.{n(0, 9)}, {f2}: {n(-99, 999)} }};",
+            f'    assert!(s.{m}().is_finite(), "{_lit(r)}");',
             "}",
         ]
-    if r.random() < 0.5:
-        lines.insert(0, f"// {cap(_lit(r))}: {r.choice(ADJ_LIST)} {r.choice(NOUN_LIST)} model")
+    # Every block is 20 lines: the size the issue's highlighting floor
+    # (37,000 lines/s per core) is quoted for.
+    assert len(lines) == 20, (shape, len(lines))
     return "\n".join(lines)
 
 

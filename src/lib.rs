@@ -152,6 +152,7 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
     timer.lap("load");
     let parsed = parse::parse(files, diags);
     timer.lap("parse");
+    rayon::broadcast(|_| render::highlight::forget_lines());
     let theme = config
         .as_ref()
         .and_then(|c| theme::load(root, &c.theme, diags));

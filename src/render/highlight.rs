@@ -4,11 +4,15 @@
 //! shared by every thread. Code is highlighted to CSS classes (prefix
 //! `hl-`), so one page works with the generated light and dark stylesheets.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -80,20 +84,146 @@ pub fn code_block(lang: Option<&str>, code: &str) -> (String, Result<(), Unknown
 fn highlight(lang: &str, code: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(lang)?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        // A failed line (a pathological grammar state) falls back to plain text
-        // for the whole block rather than failing the page.
-        if generator
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
-        {
-            let mut plain = String::new();
-            escape_into(&mut plain, code);
-            return Some(plain);
+    let html = LINES.with_borrow_mut(|cache| cache.block(syntax, set, code));
+    // A failed line (a pathological grammar state) falls back to plain text
+    // for the whole block rather than failing the page.
+    Some(html.unwrap_or_else(|| {
+        let mut plain = String::new();
+        escape_into(&mut plain, code);
+        plain
+    }))
+}
+
+/// Empties this thread's line cache (see `LineCache`); a build calls it on
+/// every thread once parsing is done, to lower its peak memory.
+pub fn forget_lines() {
+    LINES.with_borrow_mut(|cache| *cache = LineCache::default());
+}
+
+/// Where syntect is between two lines of a block: its parser state and the
+/// scopes the HTML has open.
+#[derive(Clone, PartialEq, Eq)]
+struct LineState {
+    parse: ParseState,
+    scopes: ScopeStack,
+}
+
+/// One line highlighted from one state.
+struct LineResult {
+    before: LineState,
+    after: LineState,
+    html: Rc<str>,
+    span_delta: isize,
+}
+
+thread_local! {
+    static LINES: RefCell<LineCache> = RefCell::new(LineCache::default());
+}
+
+/// Memoized syntect lines, one cache per thread.
+///
+/// Syntect highlights a line as a pure function of the line and the parser
+/// state it starts in, and code repeats lines (closing braces, blank lines,
+/// `use` lists, `} else {`) far more often than it repeats blocks. This does
+/// exactly what `ClassedHTMLGenerator` does, but looks each (line, state)
+/// up first; a hit costs a hash and a state comparison instead of a few
+/// dozen regex searches. Bounded: a line is cached on its second sighting,
+/// long lines never, and the cache starts over when it reaches its capacity.
+/// The output is byte-for-byte syntect's (a property test checks).
+struct LineCache {
+    map: HashMap<Box<str>, Vec<LineResult>, foldhash::fast::FixedState>,
+    /// Hashes of the lines seen once: a line is cached on its second
+    /// sighting, so lines that never repeat (most lines naming things) cost
+    /// eight bytes, not a copy of syntect's state.
+    seen: HashSet<u64, foldhash::fast::FixedState>,
+    entries: usize,
+    capacity: usize,
+}
+
+impl Default for LineCache {
+    fn default() -> Self {
+        Self::with_capacity(8192)
+    }
+}
+
+impl LineCache {
+    /// Lines longer than this are rarely repeated; they are not cached.
+    const MAX_LINE: usize = 160;
+
+    fn with_capacity(capacity: usize) -> Self {
+        LineCache {
+            map: HashMap::default(),
+            seen: HashSet::default(),
+            entries: 0,
+            capacity,
         }
     }
-    Some(generator.finalize())
+
+    /// Highlights a whole block; `None` when syntect fails on a line.
+    fn block(&mut self, syntax: &SyntaxReference, set: &SyntaxSet, code: &str) -> Option<String> {
+        let mut state = LineState {
+            parse: ParseState::new(syntax),
+            scopes: ScopeStack::new(),
+        };
+        let mut html = String::with_capacity(code.len() * 3);
+        let mut open_spans = 0;
+        for line in LinesWithEndings::from(code) {
+            let (line_html, delta) = self.line(&mut state, line, set)?;
+            html.push_str(&line_html);
+            open_spans += delta;
+        }
+        for _ in 0..open_spans {
+            html.push_str("</span>");
+        }
+        Some(html)
+    }
+
+    /// Whether `line` was seen before (and remembers it).
+    fn seen_before(&mut self, line: &str) -> bool {
+        if self.seen.len() >= self.capacity * 8 {
+            self.seen.clear();
+        }
+        !self.seen.insert(self.seen.hasher().hash_one(line))
+    }
+
+    /// Highlights `line` from `state` and advances `state`; `None` when
+    /// syntect fails on the line.
+    fn line(
+        &mut self,
+        state: &mut LineState,
+        line: &str,
+        set: &SyntaxSet,
+    ) -> Option<(Rc<str>, isize)> {
+        if let Some(hit) = self
+            .map
+            .get(line)
+            .and_then(|results| results.iter().find(|r| r.before == *state))
+        {
+            state.clone_from(&hit.after);
+            return Some((hit.html.clone(), hit.span_delta));
+        }
+        let before =
+            (line.len() <= Self::MAX_LINE && self.seen_before(line)).then(|| state.clone());
+        let ops = state.parse.parse_line(line, set).ok()?;
+        let (html, span_delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut state.scopes).ok()?;
+        let html: Rc<str> = html.into();
+        if let Some(before) = before {
+            if self.entries >= self.capacity {
+                self.map.clear();
+                self.seen.clear();
+                self.entries = 0;
+            }
+            self.entries += 1;
+            self.map.entry(line.into()).or_default().push(LineResult {
+                before,
+                after: state.clone(),
+                html: html.clone(),
+                span_delta,
+            });
+        }
+        Some((html, span_delta))
+    }
 }
 
 fn suggest(lang: &str) -> Option<String> {
@@ -158,6 +288,74 @@ mod tests {
                 suggestion: Some("rust".into())
             })
         );
+    }
+
+    /// What syntect's own generator makes of `code`, uncached.
+    fn uncached(lang: &str, code: &str) -> String {
+        let set = syntaxes();
+        let syntax = set.find_syntax_by_token(lang).unwrap();
+        let mut generator =
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        generator.finalize()
+    }
+
+    /// Lines whose highlighting depends on what came before them.
+    const RUST_LINES: &[&str] = &[
+        "}\n",
+        "    }\n",
+        "\n",
+        "/* a comment that\n",
+        "   goes on */\n",
+        "let s = \"a string\n",
+        "  that ends\";\n",
+        "r#\"raw } \"#;\n",
+        "fn f() -> u32 {\n",
+        "    // note }\n",
+        "    match x { 1 => 2, _ => 3 }\n",
+        "#[derive(Debug)]\n",
+        "struct S<'a> { s: &'a str }\n",
+        "    x\n",
+    ];
+
+    proptest::proptest! {
+        /// The line cache is invisible: any sequence of lines, highlighted
+        /// again and again as the cache fills, equals syntect's own output.
+        #[test]
+        fn cached_lines_equal_syntect(
+            blocks in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(RUST_LINES), 0..12),
+                1..6,
+            ),
+            lang in proptest::sample::select(&["rust", "js", "python"][..]),
+        ) {
+            for block in &blocks {
+                let code = block.concat();
+                let expected = uncached(lang, &code);
+                proptest::prop_assert_eq!(highlight(lang, &code).unwrap(), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn a_full_cache_starts_over_and_stays_correct() {
+        let set = syntaxes();
+        let rust = set.find_syntax_by_token("rust").unwrap();
+        let mut cache = LineCache::with_capacity(8);
+        let code: String = (0..20)
+            .map(|i| format!("let v{} = {i};\n", i % 12))
+            .collect();
+        for _ in 0..3 {
+            assert_eq!(
+                cache.block(rust, set, &code).unwrap(),
+                uncached("rust", &code)
+            );
+            assert!(cache.entries <= 8);
+        }
     }
 
     #[test]
