@@ -192,22 +192,23 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
 }
 
 /// Stage timings on stderr when `BRIEF_TIMINGS` is set, for profiling.
-struct Timer {
+pub(crate) struct Timer {
     on: bool,
     last: Instant,
 }
 
 impl Timer {
-    fn new() -> Timer {
+    pub(crate) fn new() -> Timer {
         Timer {
             on: std::env::var_os("BRIEF_TIMINGS").is_some(),
             last: Instant::now(),
         }
     }
 
-    fn lap(&mut self, stage: &str) {
+    pub(crate) fn lap(&mut self, stage: &str) {
         if self.on {
-            eprintln!("timing: {stage}: {} ms", self.last.elapsed().as_millis());
+            let ms = self.last.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("timing: {stage}: {ms:.1} ms");
         }
         self.last = Instant::now();
     }

@@ -6,7 +6,7 @@
 
 pub mod explainer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,6 +18,8 @@ use crate::parse::sources::Registry;
 use crate::parse::{Body, Briefing, Explainer, Page, Parsed};
 
 /// What to publish, from the command line.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Publish {
     /// Include drafts.
@@ -124,80 +126,40 @@ pub fn resolve(
     now: DateTime<Utc>,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
-    check_sources(&parsed, diags);
-    let mut briefings: Vec<Arc<Briefing>> = parsed
-        .briefings
-        .into_iter()
-        .filter(|b| (publish.drafts || !b.draft) && (publish.future || !b.date.is_after(now)))
-        .collect();
-    // Newest first; of two briefings with the same date, the later file
-    // path counts as newer, as in the explainer's history. Paths compare as
-    // strings (byte order), which is also much cheaper than by components.
-    briefings.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| b.path.as_os_str().cmp(a.path.as_os_str()))
-    });
-    let mut pages: Vec<Arc<Page>> = parsed
-        .pages
-        .into_iter()
-        .filter(|p| publish.drafts || !p.draft)
-        .collect();
-    pages.sort_by(|a, b| {
-        a.title
-            .cmp(&b.title)
-            .then_with(|| a.path.as_os_str().cmp(b.path.as_os_str()))
-    });
-
-    check_collisions(&briefings, &pages, diags);
-    let deal = explainer::resolve(&briefings, diags);
-
-    let mut by_slug: HashMap<String, Tag> = HashMap::new();
-    for (i, b) in briefings.iter().enumerate() {
-        for tag in &b.tags {
-            by_slug
-                .entry(tag.slug.clone())
-                .or_insert_with(|| Tag {
-                    name: tag.name.clone(),
-                    slug: tag.slug.clone(),
-                    briefings: Vec::new(),
-                })
-                .briefings
-                .push(i);
-        }
-    }
-    let mut tags: Vec<Tag> = by_slug.into_values().collect();
-    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
-
+    let had_errors = diags.iter().any(Diagnostic::is_error);
+    let (mut sources_diags, (briefings, pages)) = rayon::join(
+        || check_sources(&parsed, had_errors),
+        || published(&parsed, publish, now),
+    );
+    diags.append(&mut sources_diags);
     let registry = parsed.registry;
-    let mut cited_by: Vec<Vec<Citing>> = vec![Vec::new(); registry.sources.len()];
-    let docs = (0..briefings.len())
-        .map(|i| (DocRef::Briefing(i), &briefings[i].body))
-        .chain(
-            pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (DocRef::Page(i), &p.body)),
-        )
-        .chain(
-            parsed
-                .explainer
-                .iter()
-                .map(|e| (DocRef::Explainer, &e.body)),
-        );
-    for (doc, body) in docs {
-        for (cited, c) in body.citations.iter().enumerate() {
-            if let Some(s) = registry.index_of(&c.id) {
-                cited_by[s].push(Citing { doc, cited });
-            }
-        }
-    }
+    let explainer = parsed.explainer;
+    // Four independent passes over the published documents.
+    let ((mut collisions, (deal, mut deal_diags)), (tags, cited_by)) = rayon::join(
+        || {
+            rayon::join(
+                || check_collisions(&briefings, &pages),
+                || {
+                    let mut d = Vec::new();
+                    (explainer::resolve(&briefings, &mut d), d)
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || group_tags(&briefings),
+                || citing(&registry, &briefings, &pages, explainer.as_deref()),
+            )
+        },
+    );
+    diags.append(&mut collisions);
+    diags.append(&mut deal_diags);
 
     Site {
         config,
         briefings,
         pages,
-        explainer: parsed.explainer,
+        explainer,
         tags,
         registry,
         deal,
@@ -208,35 +170,121 @@ pub fn resolve(
 
 /// Explainer points must cite known sources; every source should be cited
 /// somewhere (drafts count: a draft's sources are not unused).
-fn check_sources(parsed: &Parsed, diags: &mut Vec<Diagnostic>) {
+/// The briefings and pages to publish: briefings newest first (of two on
+/// the same date, the later file path counts as newer, as in the
+/// explainer's history), pages by title.
+fn published(
+    parsed: &Parsed,
+    publish: Publish,
+    now: DateTime<Utc>,
+) -> (Vec<Arc<Briefing>>, Vec<Arc<Page>>) {
+    let mut briefings: Vec<Arc<Briefing>> = parsed
+        .briefings
+        .iter()
+        .filter(|b| (publish.drafts || !b.draft) && (publish.future || !b.date.is_after(now)))
+        .cloned()
+        .collect();
+    // Paths compare as strings (byte order), which is also much cheaper
+    // than by components.
+    briefings.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| b.path.as_os_str().cmp(a.path.as_os_str()))
+    });
+    let mut pages: Vec<Arc<Page>> = parsed
+        .pages
+        .iter()
+        .filter(|p| publish.drafts || !p.draft)
+        .cloned()
+        .collect();
+    pages.sort_by(|a, b| {
+        a.title
+            .cmp(&b.title)
+            .then_with(|| a.path.as_os_str().cmp(b.path.as_os_str()))
+    });
+    (briefings, pages)
+}
+
+/// Tags by slug, each with its briefings in site order.
+fn group_tags(briefings: &[Arc<Briefing>]) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut by_slug: FastMap<&str, usize> = FastMap::default();
+    for (i, b) in briefings.iter().enumerate() {
+        for tag in &b.tags {
+            let t = *by_slug.entry(tag.slug.as_str()).or_insert_with(|| {
+                tags.push(Tag {
+                    name: tag.name.clone(),
+                    slug: tag.slug.clone(),
+                    briefings: Vec::new(),
+                });
+                tags.len() - 1
+            });
+            tags[t].briefings.push(i);
+        }
+    }
+    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    tags
+}
+
+/// For each registry source, every citation of it in the published documents.
+fn citing(
+    registry: &Registry,
+    briefings: &[Arc<Briefing>],
+    pages: &[Arc<Page>],
+    explainer: Option<&Explainer>,
+) -> Vec<Vec<Citing>> {
+    let mut cited_by: Vec<Vec<Citing>> = vec![Vec::new(); registry.sources.len()];
+    let docs = briefings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (DocRef::Briefing(i), &b.body))
+        .chain(
+            pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (DocRef::Page(i), &p.body)),
+        )
+        .chain(explainer.iter().map(|e| (DocRef::Explainer, &e.body)));
+    for (doc, body) in docs {
+        for (cited, c) in body.citations.iter().enumerate() {
+            if let Some(s) = registry.index_of(&c.id) {
+                cited_by[s].push(Citing { doc, cited });
+            }
+        }
+    }
+    cited_by
+}
+
+/// Warns about registry sources no document cites. `had_errors`: a
+/// document with errors is left out of the site, so its citations are
+/// unknown, and "never cited" would be wrong until the errors are fixed.
+fn check_sources(parsed: &Parsed, had_errors: bool) -> Vec<Diagnostic> {
     let registry = &parsed.registry;
-    let mut used: HashMap<&str, bool> = registry.ids().map(|id| (id, false)).collect();
+    let mut diags = Vec::new();
+    if had_errors {
+        return diags;
+    }
+    let mut used = vec![false; registry.sources.len()];
     let bodies = parsed
         .briefings
         .iter()
         .map(|b| &b.body)
         .chain(parsed.pages.iter().map(|p| &p.body))
         .chain(parsed.explainer.iter().map(|e| &e.body));
-    for body in bodies {
-        for c in &body.citations {
-            used.insert(c.id.as_str(), true);
+    let cited = bodies.flat_map(|body| body.citations.iter().map(|c| c.id.as_str()));
+    // Unknown ids in deal points were reported when the briefing was parsed.
+    let in_points = parsed
+        .briefings
+        .iter()
+        .flat_map(|b| b.deal.iter())
+        .flat_map(|point| point.cite.iter().map(|(id, _)| id.as_str()));
+    for id in cited.chain(in_points) {
+        if let Some(i) = registry.index_of(id) {
+            used[i] = true;
         }
     }
-    for b in &parsed.briefings {
-        for point in &b.deal {
-            // Unknown ids were reported when the briefing was parsed.
-            for (id, _) in &point.cite {
-                used.insert(id.as_str(), true);
-            }
-        }
-    }
-    // A document with errors is left out of the site, so its citations are
-    // unknown: "never cited" would be wrong until the errors are fixed.
-    if diags.iter().any(Diagnostic::is_error) {
-        return;
-    }
-    for source in &registry.sources {
-        if used.get(source.id.as_str()) == Some(&false) {
+    for (source, used) in registry.sources.iter().zip(used) {
+        if !used {
             diags.push(
                 Diagnostic::at_position(
                     Severity::Warning,
@@ -248,45 +296,20 @@ fn check_sources(parsed: &Parsed, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+    diags
 }
 
 /// Two documents writing the same output path is an error naming both.
-fn check_collisions(briefings: &[Arc<Briefing>], pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
-    let mut claimed: HashMap<String, PathBuf> = HashMap::new();
-    let mut claim = |output: String,
-                     path: &PathBuf,
-                     at: &crate::diag::Position,
-                     what: &str,
-                     diags: &mut Vec<Diagnostic>| {
-        if let Some(first) = claimed.get(&output) {
-            // Claims are made in path order, so the later file is reported.
-            diags.push(
-                Diagnostic::at_position(
-                    Severity::Error,
-                    path,
-                    at,
-                    format!("{what} `{output}` is also used by {}", first.display()),
-                )
-                .with_help("give one of them a different `slug` in its front matter"),
-            );
-        } else {
-            claimed.insert(output, path.clone());
-        }
-    };
-    let mut sorted: Vec<&Briefing> = briefings.iter().map(|b| &**b).collect();
-    sorted.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
-    for b in sorted {
-        claim(
-            format!("/briefings/{}/", b.slug),
-            &b.path,
-            &b.slug_at,
-            "output path",
-            diags,
-        );
-    }
-    let mut sorted: Vec<&Page> = pages.iter().map(|p| &**p).collect();
-    sorted.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
-    for p in sorted {
+fn check_collisions(briefings: &[Arc<Briefing>], pages: &[Arc<Page>]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    // Briefings live under `/briefings/`, a reserved page slug, so they can
+    // only collide with each other; pages likewise.
+    let briefings = briefings
+        .iter()
+        .map(|b| (b.slug.as_str(), &b.path, &b.slug_at));
+    report_collisions(briefings, "/briefings/", &mut diags);
+    let mut claims = Vec::new();
+    for p in pages {
         if RESERVED.contains(&p.slug.as_str()) {
             diags.push(
                 Diagnostic::at_position(
@@ -300,14 +323,45 @@ fn check_collisions(briefings: &[Arc<Briefing>], pages: &[Arc<Page>], diags: &mu
                 )
                 .with_help("choose another `slug` for this page"),
             );
-            continue;
+        } else {
+            claims.push((p.slug.as_str(), &p.path, &p.slug_at));
         }
-        claim(
-            format!("/{}/", p.slug),
-            &p.path,
-            &p.slug_at,
-            "output path",
-            diags,
-        );
+    }
+    report_collisions(claims.into_iter(), "/", &mut diags);
+    diags
+}
+
+/// Reports every document whose slug an earlier file (by path) already
+/// claimed, naming that file.
+fn report_collisions<'a>(
+    claims: impl Iterator<Item = (&'a str, &'a PathBuf, &'a crate::diag::Position)>,
+    prefix: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut claims: Vec<_> = claims.collect();
+    let mut seen: HashSet<&str, foldhash::fast::FixedState> = HashSet::default();
+    if claims.iter().all(|(slug, _, _)| seen.insert(slug)) {
+        return;
+    }
+    claims.sort_by(|a, b| {
+        a.0.cmp(b.0)
+            .then_with(|| a.1.as_os_str().cmp(b.1.as_os_str()))
+    });
+    for group in claims.chunk_by(|a, b| a.0 == b.0) {
+        let (slug, first, _) = group[0];
+        for (_, path, at) in &group[1..] {
+            diags.push(
+                Diagnostic::at_position(
+                    Severity::Error,
+                    path,
+                    at,
+                    format!(
+                        "output path `{prefix}{slug}/` is also used by {}",
+                        first.display()
+                    ),
+                )
+                .with_help("give one of them a different `slug` in its front matter"),
+            );
+        }
     }
 }

@@ -73,6 +73,9 @@ pub struct Body {
     pub word_count: usize,
     /// Every source cited, in order of first use (index + 1 is its number).
     pub citations: Vec<CitedSource>,
+    /// A hash of each of `citations`, same order: what a source page shows
+    /// of this body, so `serve` can tell cheaply whether it changed.
+    pub citation_keys: Vec<u64>,
     /// Ids cited that the registry could not resolve (entries with errors):
     /// when the registry is fixed, this body must be rendered again.
     pub unresolved: Vec<String>,
@@ -677,6 +680,11 @@ impl<'a> Renderer<'a, '_> {
         }
         Body {
             html: PackedHtml::pack(&out),
+            citation_keys: self
+                .citations
+                .iter()
+                .map(crate::render::keys::hash_of)
+                .collect(),
             citations: self.citations,
             unresolved: self.unresolved,
             headings: self.headings,

@@ -5,7 +5,7 @@
 //! absolute http(s) URL. A source without a URL renders without a link —
 //! brief never makes one up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use serde::Deserialize;
@@ -127,7 +127,7 @@ impl Source {
 pub struct Registry {
     pub path: PathBuf,
     pub sources: Vec<Source>,
-    by_id: BTreeMap<String, usize>,
+    by_id: HashMap<String, usize, foldhash::fast::FixedState>,
     /// Ids of entries with errors (already reported): citing them is not
     /// another error, and "unknown id" would send the writer the wrong way.
     invalid: std::collections::BTreeSet<String>,

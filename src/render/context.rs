@@ -13,6 +13,8 @@
 //! - `*_html` and `content` fields are trusted HTML produced by brief; mark
 //!   them `| safe`. Everything else is plain text and is autoescaped.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Site-wide values, available as `site` in every template.
@@ -124,14 +126,14 @@ pub struct TocEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct BriefingContext {
     #[serde(flatten)]
-    pub summary: BriefingSummary,
+    pub summary: Arc<BriefingSummary>,
     /// The rendered body (trusted HTML).
     pub content: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
     /// The next-older and next-newer briefing, for "previous / next" links.
-    pub older: Option<BriefingSummary>,
-    pub newer: Option<BriefingSummary>,
+    pub older: Option<Arc<BriefingSummary>>,
+    pub newer: Option<Arc<BriefingSummary>>,
     /// Numbered references, in order of first citation.
     pub references: Vec<ReferenceContext>,
     /// What this briefing changed in the running explainer, if anything.
@@ -173,7 +175,7 @@ pub struct Paginator {
     /// Number of briefings across all pages.
     pub total_items: usize,
     /// The briefings on this page, newest first.
-    pub items: Vec<BriefingSummary>,
+    pub items: Vec<Arc<BriefingSummary>>,
     pub prev_path: Option<String>,
     pub next_path: Option<String>,
     /// A window of pages for a numbered pager: the first, the last, and
@@ -201,7 +203,7 @@ pub struct ArchiveMonth {
     pub id: String,
     /// Human form, e.g. `June 2025`.
     pub label: String,
-    pub briefings: Vec<BriefingSummary>,
+    pub briefings: Vec<Arc<BriefingSummary>>,
 }
 
 /// A source of the registry, formatted.

@@ -24,6 +24,8 @@ pub struct KeyParts {
     /// The whole explainer (points, versions, changes) with the briefings
     /// it names.
     deal: u64,
+    /// The explainer changes each briefing made, by briefing index.
+    changes_by: Vec<Vec<(usize, usize)>>,
 }
 
 /// A hash of anything hashable, fixed for the life of the process (keys
@@ -49,11 +51,17 @@ impl Renderer<'_> {
             .iter()
             .flat_map(|p| p.versions.iter().map(|v| self.summary_key(v.briefing)))
             .collect();
+        let mut changes_by = vec![Vec::new(); site.briefings.len()];
+        for c in &deal.changes {
+            let briefing = deal.points[c.point].versions[c.version].briefing;
+            changes_by[briefing].push((c.point, c.version));
+        }
         let deal = hash_of((deal, named, site.briefings.first().map(|b| b.date)));
         KeyParts {
             global,
             sources,
             deal,
+            changes_by,
         }
     }
 
@@ -92,12 +100,15 @@ impl Renderer<'_> {
     }
 
     fn cited_sources_key(&self, citations: &[crate::parse::CitedSource], parts: &KeyParts) -> u64 {
-        let keys: Vec<u64> = citations
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = foldhash::fast::FixedState::default().build_hasher();
+        for i in citations
             .iter()
             .filter_map(|c| self.site.registry.index_of(&c.id))
-            .map(|i| parts.sources[i])
-            .collect();
-        hash_of(keys)
+        {
+            h.write_u64(parts.sources[i]);
+        }
+        h.finish()
     }
 
     /// The key of one job: equal keys mean equal output.
@@ -106,9 +117,8 @@ impl Renderer<'_> {
         let g = parts.global;
         match job {
             Job::Home(n) => {
-                let all: Vec<usize> = (0..site.briefings.len()).collect();
                 let deal = if n == 1 { parts.deal } else { 0 };
-                hash_of((g, "home", n, self.list_key(&all, n), deal))
+                hash_of((g, "home", n, self.list_key(&self.newest_first, n), deal))
             }
             Job::Briefing(i) => {
                 let b = &site.briefings[i];
@@ -117,11 +127,7 @@ impl Renderer<'_> {
                     site.briefings.get(i + 1).map(|_| self.summary_key(i + 1)),
                 );
                 // The explainer box names other briefings' versions too.
-                let changes: Vec<_> = site
-                    .deal
-                    .changes_by(i)
-                    .map(|c| (c.point, c.version))
-                    .collect();
+                let changes = &parts.changes_by[i];
                 let deal = if changes.is_empty() { 0 } else { parts.deal };
                 hash_of((
                     g,
@@ -169,11 +175,7 @@ impl Renderer<'_> {
                     self.feed_key(&tag.briefings),
                 ))
             }
-            Job::Feed => hash_of((
-                g,
-                "feed",
-                self.feed_key(&(0..site.briefings.len()).collect::<Vec<_>>()),
-            )),
+            Job::Feed => hash_of((g, "feed", self.feed_key(&self.newest_first))),
             Job::Sitemap => {
                 let briefings: Vec<_> = site
                     .briefings
@@ -239,7 +241,7 @@ impl Renderer<'_> {
                                 site.explainer.as_ref().map_or(0, |e| hash_of(&e.title))
                             }
                         };
-                        hash_of((doc, &site.body(c.doc).citations[c.cited]))
+                        hash_of((doc, site.body(c.doc).citation_keys.get(c.cited)))
                     })
                     .collect();
                 hash_of((g, "source", parts.sources[i], citing, parts.deal))

@@ -13,11 +13,11 @@ pub mod keys;
 pub mod search;
 pub mod theme;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -113,12 +113,29 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     site_context: SiteContext,
     /// One per briefing, same order as `Site::briefings`.
-    summaries: Vec<BriefingSummary>,
+    summaries: Vec<Arc<BriefingSummary>>,
+    /// `0..briefings.len()`: every briefing, newest first.
+    newest_first: Vec<usize>,
     assets: Vec<(String, Asset)>,
     /// Renders per job kind, for tests and `serve`'s statistics.
     pub counts: RenderCounts,
     /// Hashes of `summaries`, computed once when `serve` first asks for keys.
     summary_keys: std::sync::OnceLock<Vec<u64>>,
+}
+
+/// Briefing summaries and their keys kept between `serve` rebuilds, by
+/// (document fingerprint, scheduled), so a rebuild recomputes only the
+/// summaries of the briefings that changed. Empty it when the config
+/// changes: summaries hold URLs.
+#[derive(Default)]
+pub struct SummaryCache(
+    HashMap<(u64, bool), (Arc<BriefingSummary>, u64), foldhash::fast::FixedState>,
+);
+
+impl SummaryCache {
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
 }
 
 /// How many outputs of each kind were rendered.
@@ -135,6 +152,21 @@ impl<'a> Renderer<'a> {
     /// Prepares rendering. `site_statics` are the site's own `static/`
     /// files, which override the theme's.
     pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        site_statics: Vec<(String, Asset)>,
+        options: Options,
+    ) -> Self {
+        let mut r = Renderer::new_without_summaries(site, theme, site_statics, options);
+        r.summaries = site
+            .briefings
+            .par_iter()
+            .map(|b| Arc::new(r.summary(b)))
+            .collect();
+        r
+    }
+
+    fn new_without_summaries(
         site: &'a Site,
         theme: &'a Theme,
         site_statics: Vec<(String, Asset)>,
@@ -175,16 +207,49 @@ impl<'a> Renderer<'a> {
             ),
             preview: options.preview,
         };
-        let mut r = Renderer {
+        Renderer {
             site,
             theme,
             site_context,
             summaries: Vec::new(),
+            newest_first: (0..site.briefings.len()).collect(),
             assets,
             counts: RenderCounts::default(),
             summary_keys: std::sync::OnceLock::new(),
-        };
-        r.summaries = site.briefings.par_iter().map(|b| r.summary(b)).collect();
+        }
+    }
+
+    /// Like [`Renderer::new`], but takes the summaries of briefings that
+    /// did not change from `cache`, and leaves it holding this site's. The
+    /// cache must be emptied when the config changes.
+    pub fn with_cache(
+        site: &'a Site,
+        theme: &'a Theme,
+        site_statics: Vec<(String, Asset)>,
+        options: Options,
+        cache: &mut SummaryCache,
+    ) -> Self {
+        let mut r = Renderer::new_without_summaries(site, theme, site_statics, options);
+        let (summaries, keys): (Vec<_>, Vec<_>) = site
+            .briefings
+            .par_iter()
+            .map(|b| {
+                let id = (b.fingerprint, site.is_scheduled(b));
+                cache.0.get(&id).cloned().unwrap_or_else(|| {
+                    let summary = r.summary(b);
+                    let key = keys::hash_of(&summary);
+                    (Arc::new(summary), key)
+                })
+            })
+            .unzip();
+        cache.0 = site
+            .briefings
+            .iter()
+            .zip(summaries.iter().zip(&keys))
+            .map(|(b, (s, &k))| ((b.fingerprint, site.is_scheduled(b)), (s.clone(), k)))
+            .collect();
+        r.summaries = summaries;
+        r.summary_keys = keys.into();
         r
     }
 
@@ -253,22 +318,27 @@ impl<'a> Renderer<'a> {
     }
 
     /// A static file may not take the place of a page brief generates.
-    pub fn check_statics(&self, jobs: &[Job], diags: &mut Vec<Diagnostic>) {
-        let generated: HashSet<String> = jobs
-            .iter()
-            .filter(|j| !matches!(j, Job::Static(_)))
-            .map(|j| self.output_path(*j))
+    /// `planned` is every job with its output path.
+    pub fn check_statics<'p>(
+        &self,
+        planned: impl Iterator<Item = (Job, &'p str)>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let statics: HashSet<&str> = self.assets.iter().map(|(p, _)| p.as_str()).collect();
+        let mut taken: Vec<&str> = planned
+            .filter(|(job, path)| !matches!(job, Job::Static(_)) && statics.contains(path))
+            .map(|(_, path)| path)
             .collect();
-        for (path, _) in &self.assets {
-            if generated.contains(path) {
-                diags.push(
-                    Diagnostic::error(
-                        format!("static/{path}"),
-                        format!("static file `{path}` would replace a page brief generates"),
-                    )
-                    .with_help("rename or remove the static file"),
-                );
-            }
+        taken.sort_unstable();
+        taken.dedup();
+        for path in taken {
+            diags.push(
+                Diagnostic::error(
+                    format!("static/{path}"),
+                    format!("static file `{path}` would replace a page brief generates"),
+                )
+                .with_help("rename or remove the static file"),
+            );
         }
     }
 
@@ -281,29 +351,39 @@ impl<'a> Renderer<'a> {
         search: Option<&search::SearchIndex>,
         diags: &mut Vec<Diagnostic>,
     ) -> io::Result<usize> {
-        let jobs = self.jobs();
-        self.check_statics(&jobs, diags);
+        let planned: Vec<(Job, String)> = self
+            .jobs()
+            .into_par_iter()
+            .map(|job| (job, self.output_path(job)))
+            .collect();
+        self.check_statics(
+            planned.iter().map(|(job, path)| (*job, path.as_str())),
+            diags,
+        );
         let failures: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
-        jobs.par_iter().try_for_each(|&job| -> io::Result<()> {
-            match self.render(job) {
-                Ok(bytes) => {
-                    if let (Some(index), true) = (search, job.is_searchable()) {
-                        index.add(
-                            self.search_url(job),
-                            String::from_utf8_lossy(&bytes).into_owned(),
-                        );
+        planned
+            .par_iter()
+            .try_for_each(|(job, path)| -> io::Result<()> {
+                let job = *job;
+                match self.render(job) {
+                    Ok(bytes) => {
+                        if let (Some(index), true) = (search, job.is_searchable()) {
+                            index.add(
+                                self.search_url(job),
+                                String::from_utf8_lossy(&bytes).into_owned(),
+                            );
+                        }
+                        sink.write(path, &bytes)
                     }
-                    sink.write(&self.output_path(job), &bytes)
+                    Err(d) => {
+                        let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
+                        f.entry(d.to_string())
+                            .and_modify(|(_, n)| *n += 1)
+                            .or_insert((d, 1));
+                        Ok(())
+                    }
                 }
-                Err(d) => {
-                    let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
-                    f.entry(d.to_string())
-                        .and_modify(|(_, n)| *n += 1)
-                        .or_insert((d, 1));
-                    Ok(())
-                }
-            }
-        })?;
+            })?;
         for (_, (mut d, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
             if n > 1 {
                 d.message
@@ -311,7 +391,7 @@ impl<'a> Renderer<'a> {
             }
             diags.push(d);
         }
-        Ok(jobs.len())
+        Ok(planned.len())
     }
 
     /// Renders one job.
@@ -321,8 +401,7 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Home(n) => {
                 self.counts.lists.fetch_add(1, Ordering::Relaxed);
-                let all: Vec<usize> = (0..site.briefings.len()).collect();
-                let paginator = self.paginator(&all, n, "");
+                let paginator = self.paginator(&self.newest_first, n, "");
                 let title = if n == 1 {
                     site.config.title.clone()
                 } else {

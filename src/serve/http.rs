@@ -85,7 +85,7 @@ struct Status {
 
 /// The site being served: its outputs, and which pages search indexes.
 struct Served {
-    outputs: Arc<Outputs>,
+    outputs: Outputs,
     searchable: Arc<Vec<(String, String)>>,
     /// Bumped on every new version, so a search index knows it is stale.
     generation: u64,
@@ -113,7 +113,7 @@ impl Shared {
         addr: SocketAddr,
         language: String,
         outputs: Outputs,
-        searchable: Vec<(String, String)>,
+        searchable: Arc<Vec<(String, String)>>,
     ) -> Shared {
         let port = addr.port();
         let mut hosts = vec![format!("{addr}"), format!("localhost:{port}")];
@@ -128,8 +128,8 @@ impl Shared {
         let (events, _) = broadcast::channel(64);
         Shared {
             served: Arc::new(RwLock::new(Served {
-                outputs: Arc::new(outputs),
-                searchable: Arc::new(searchable),
+                outputs,
+                searchable,
                 generation: 0,
             })),
             search: Arc::new(tokio::sync::Mutex::new(None)),
@@ -143,45 +143,66 @@ impl Shared {
         }
     }
 
-    /// Serves a new version of the site.
-    pub fn set_outputs(&self, outputs: Outputs, searchable: Vec<(String, String)>) {
+    /// Serves a new version of the site: `changed` are the paths where
+    /// `outputs` differs from what is served (added, changed or removed).
+    /// Copying only those keeps a rebuild's cost independent of site size.
+    pub fn update_outputs(
+        &self,
+        outputs: &Outputs,
+        changed: &[String],
+        searchable: Arc<Vec<(String, String)>>,
+    ) {
         let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
-        served.outputs = Arc::new(outputs);
-        served.searchable = Arc::new(searchable);
+        for path in changed {
+            match outputs.get(path) {
+                Some(bytes) => served.outputs.insert(path.clone(), bytes.clone()),
+                None => served.outputs.remove(path),
+            };
+        }
+        served.searchable = searchable;
         served.generation += 1;
     }
 
-    fn snapshot(&self) -> Arc<Outputs> {
-        self.served
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .outputs
-            .clone()
+    /// What a request for `path` gets: the output, a redirect to add the
+    /// missing slash, or the 404 page.
+    fn lookup(&self, path: &str) -> Lookup {
+        let served = self.served.read().unwrap_or_else(|e| e.into_inner());
+        let outputs = &served.outputs;
+        if let Some(bytes) = outputs.get(path) {
+            Lookup::Found(bytes.clone())
+        } else if outputs.contains_key(&format!("{path}/index.html")) {
+            Lookup::AddSlash
+        } else {
+            Lookup::NotFound(outputs.get("404.html").cloned())
+        }
     }
 
     /// The search index files for the current version, built if stale.
     async fn search_files(&self) -> Arc<BTreeMap<String, Vec<u8>>> {
         let mut cache = self.search.lock().await;
-        let (generation, outputs, searchable) = {
-            let served = self.served.read().unwrap_or_else(|e| e.into_inner());
-            (
-                served.generation,
-                served.outputs.clone(),
-                served.searchable.clone(),
-            )
-        };
+        let generation = self
+            .served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation;
         if let Some((built, files)) = cache.as_ref()
             && *built == generation
         {
             return files.clone();
         }
+        let pages: Vec<(String, Arc<Vec<u8>>)> = {
+            let served = self.served.read().unwrap_or_else(|e| e.into_inner());
+            served
+                .searchable
+                .iter()
+                .filter_map(|(path, url)| Some((url.clone(), served.outputs.get(path)?.clone())))
+                .collect()
+        };
         let language = self.language.clone();
         let files = tokio::task::spawn_blocking(move || {
             let index = crate::render::search::SearchIndex::start(&language);
-            for (path, url) in searchable.iter() {
-                if let Some(html) = outputs.get(path) {
-                    index.add(url.clone(), String::from_utf8_lossy(html).into_owned());
-                }
+            for (url, html) in pages {
+                index.add(url, String::from_utf8_lossy(&html).into_owned());
             }
             index.finish().unwrap_or_else(|e| {
                 eprintln!("error: {e}");
@@ -351,23 +372,26 @@ async fn page(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
             None => plain(StatusCode::NOT_FOUND, "not found\n"),
         };
     }
-    let outputs = shared.snapshot();
-    if let Some(bytes) = outputs.get(&path) {
-        return file_response(StatusCode::OK, &path, bytes);
+    match shared.lookup(&path) {
+        Lookup::Found(bytes) => file_response(StatusCode::OK, &path, &bytes),
+        // `/briefings/x` -> `/briefings/x/`, as static hosts do.
+        Lookup::AddSlash => {
+            let location = format!("{}/", uri.path());
+            (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response()
+        }
+        Lookup::NotFound(Some(bytes)) => file_response(StatusCode::NOT_FOUND, "404.html", &bytes),
+        Lookup::NotFound(None) => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
-    // `/briefings/x` -> `/briefings/x/`, as static hosts do.
-    if outputs.contains_key(&format!("{path}/index.html")) {
-        let location = format!("{}/", uri.path());
-        return (
-            StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, location)],
-        )
-            .into_response();
-    }
-    match outputs.get("404.html") {
-        Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes),
-        None => plain(StatusCode::NOT_FOUND, "not found\n"),
-    }
+}
+
+enum Lookup {
+    Found(Arc<Vec<u8>>),
+    AddSlash,
+    NotFound(Option<Arc<Vec<u8>>>),
 }
 
 fn file_response(status: StatusCode, path: &str, bytes: &Arc<Vec<u8>>) -> Response {

@@ -71,7 +71,7 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
         addr,
         workspace.language(),
         workspace.outputs().clone(),
-        workspace.searchable().to_vec(),
+        workspace.searchable(),
     );
     if first.failed {
         shared.publish(Message::problems(&first.diagnostics));
@@ -215,7 +215,7 @@ fn watch(mut workspace: Workspace, poll: bool, shared: &Shared) -> notify::Resul
             shared.publish(Message::problems(&update.diagnostics));
         } else if !update.changed.is_empty() || had_problems {
             had_problems = false;
-            shared.set_outputs(workspace.outputs().clone(), workspace.searchable().to_vec());
+            shared.update_outputs(workspace.outputs(), &update.changed, workspace.searchable());
             print_update(&root, &update, rebuild_started.elapsed(), false);
             shared.publish(Message::reload(update.changed));
         }

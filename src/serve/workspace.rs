@@ -26,7 +26,7 @@ use crate::parse::sources::{self, Registry};
 use crate::parse::{self, Document, Parsed};
 use crate::render::keys::hash_of;
 use crate::render::theme::{self, Asset, Theme};
-use crate::render::{self, Job, Renderer};
+use crate::render::{self, Job, Renderer, SummaryCache};
 use crate::resolve::{self, Publish};
 use crate::{Error, Options};
 
@@ -90,9 +90,14 @@ pub struct Workspace {
     files: BTreeMap<PathBuf, Entry>,
     walk_diags: Vec<Diagnostic>,
     outputs: BTreeMap<String, Arc<Vec<u8>>>,
-    keys: HashMap<String, u64>,
+    /// Each output's key, with the number of the rebuild that last
+    /// planned it.
+    keys: HashMap<String, (u64, u64), foldhash::fast::FixedState>,
+    generation: u64,
+    /// Briefing summaries of the last rebuild, reused when unchanged.
+    summaries: SummaryCache,
     /// Output paths of the pages search indexes, with their URLs.
-    searchable: Vec<(String, String)>,
+    searchable: Arc<Vec<(String, String)>>,
     /// The problems of the last rebuild, still true while nothing changes.
     last_diagnostics: Vec<Diagnostic>,
     last_failed: bool,
@@ -116,8 +121,10 @@ impl Workspace {
             files: BTreeMap::new(),
             walk_diags: Vec::new(),
             outputs: BTreeMap::new(),
-            keys: HashMap::new(),
-            searchable: Vec::new(),
+            keys: HashMap::default(),
+            generation: 0,
+            summaries: SummaryCache::default(),
+            searchable: Arc::default(),
             last_diagnostics: Vec::new(),
             last_failed: false,
         };
@@ -141,8 +148,8 @@ impl Workspace {
     }
 
     /// The pages search indexes: (output path, URL from the site root).
-    pub fn searchable(&self) -> &[(String, String)] {
-        &self.searchable
+    pub fn searchable(&self) -> Arc<Vec<(String, String)>> {
+        self.searchable.clone()
     }
 
     pub fn root(&self) -> &Path {
@@ -304,8 +311,9 @@ impl Workspace {
         let files = read_documents(found, &mut self.walk_diags);
         self.files.clear();
         self.parse_files(files);
-        // Every key depends on the config: start afresh.
+        // Every key and summary depends on the config: start afresh.
         self.keys.clear();
+        self.summaries.clear();
         Ok(())
     }
 
@@ -433,6 +441,7 @@ impl Workspace {
     }
 
     fn resolve_and_render(&mut self) -> Result<Update, Error> {
+        let mut timer = crate::Timer::new();
         let mut diags: Vec<Diagnostic> = Vec::new();
         diags.extend(self.config_diags.iter().cloned());
         diags.extend(self.theme_diags.iter().cloned());
@@ -449,57 +458,52 @@ impl Workspace {
                 parsed.add(doc.clone());
             }
         }
-        let mut update = Update::default();
         let (Some(config), Some(theme)) = (self.config.clone(), self.theme.as_ref()) else {
             return Ok(failed(diags));
         };
-        let timings = std::env::var_os("BRIEF_TIMINGS").is_some();
-        let started = std::time::Instant::now();
+        timer.lap("assemble");
         let site = resolve::resolve(config, parsed, self.opts.publish, self.opts.now, &mut diags);
-        if timings {
-            eprintln!(
-                "timing: resolve: {:.1} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-        }
+        timer.lap("resolve");
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(failed(diags));
         }
-        let renderer = Renderer::new(
+        let renderer = Renderer::with_cache(
             &site,
             theme,
             self.statics.clone(),
             render_options(self.opts.publish),
+            &mut self.summaries,
         );
+        timer.lap("renderer");
         let parts = renderer.key_parts(self.theme_key);
-        let jobs = renderer.jobs();
-        renderer.check_statics(&jobs, &mut diags);
-        let planned: Vec<(Job, String, u64)> = jobs
-            .par_iter()
-            .map(|&job| {
-                (
-                    job,
-                    renderer.output_path(job),
-                    renderer.job_key(job, &parts),
-                )
+        let planned: Vec<(Job, String, u64)> = renderer
+            .jobs()
+            .into_par_iter()
+            .map(|job| {
+                let key = renderer.job_key(job, &parts);
+                (job, renderer.output_path(job), key)
             })
             .collect();
-        if timings {
-            eprintln!(
-                "timing: renderer and keys: {:.1} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-        }
+        renderer.check_statics(
+            planned.iter().map(|(job, path, _)| (*job, path.as_str())),
+            &mut diags,
+        );
+        timer.lap("keys");
         let stale: Vec<&(Job, String, u64)> = planned
             .iter()
             .filter(|(_, path, key)| {
-                self.keys.get(path) != Some(key) || !self.outputs.contains_key(path)
+                self.keys.get(path.as_str()).map(|k| k.0) != Some(*key)
+                    || !self.outputs.contains_key(path)
             })
             .collect();
-        let rendered: Vec<(String, Result<Vec<u8>, Diagnostic>)> = stale
+        let rendered: Vec<(&str, Result<Vec<u8>, Diagnostic>)> = stale
             .par_iter()
-            .map(|(job, path, _)| (path.clone(), renderer.render(*job)))
+            .map(|(job, path, _)| (path.as_str(), renderer.render(*job)))
             .collect();
+        let mut update = Update {
+            rendered: counts(&stale),
+            ..Update::default()
+        };
         let mut fresh = Vec::with_capacity(rendered.len());
         for (path, result) in rendered {
             match result {
@@ -507,42 +511,51 @@ impl Workspace {
                 Err(d) => diags.push(d),
             }
         }
-        update.rendered = counts(&stale);
-        if timings {
-            let names: Vec<&str> = stale.iter().map(|(_, p, _)| p.as_str()).collect();
-            eprintln!(
-                "timing: rendered {} in {:.1} ms: {names:?}",
-                stale.len(),
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-        }
+        timer.lap(&format!("render {} jobs", stale.len()));
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(failed(diags));
         }
         let mut changed = Vec::new();
         for (path, bytes) in fresh {
-            if self.outputs.get(&path).is_none_or(|old| **old != bytes) {
-                changed.push(path.clone());
-                self.outputs.insert(path, Arc::new(bytes));
+            if self.outputs.get(path).is_none_or(|old| **old != bytes) {
+                changed.push(path.to_string());
+                self.outputs.insert(path.to_string(), Arc::new(bytes));
             }
         }
-        let live: BTreeSet<&str> = planned.iter().map(|(_, p, _)| p.as_str()).collect();
-        let gone: Vec<String> = self
-            .outputs
-            .keys()
-            .filter(|p| !live.contains(p.as_str()))
-            .cloned()
-            .collect();
-        for path in gone {
-            self.outputs.remove(&path);
-            changed.push(path);
+        // Remember every key, stamped with this rebuild; what is left with
+        // an older stamp is no longer an output.
+        self.generation += 1;
+        let generation = self.generation;
+        let mut paths_changed = false;
+        for (_, path, key) in &planned {
+            match self.keys.get_mut(path.as_str()) {
+                Some(entry) => *entry = (*key, generation),
+                None => {
+                    paths_changed = true;
+                    self.keys.insert(path.clone(), (*key, generation));
+                }
+            }
         }
-        self.searchable = planned
-            .iter()
-            .filter(|(job, _, _)| job.is_searchable())
-            .map(|(job, path, _)| (path.clone(), renderer.search_url(*job)))
-            .collect();
-        self.keys = planned.into_iter().map(|(_, p, k)| (p, k)).collect();
+        self.keys.retain(|_, (_, stamp)| *stamp == generation);
+        let keys = &self.keys;
+        self.outputs.retain(|path, _| {
+            let live = keys.contains_key(path);
+            if !live {
+                changed.push(path.clone());
+                paths_changed = true;
+            }
+            live
+        });
+        if paths_changed {
+            self.searchable = Arc::new(
+                planned
+                    .iter()
+                    .filter(|(job, _, _)| job.is_searchable())
+                    .map(|(job, path, _)| (path.clone(), renderer.search_url(*job)))
+                    .collect(),
+            );
+        }
+        timer.lap("bookkeeping");
         changed.sort();
         crate::diag::sort(&mut diags);
         update.changed = changed;
