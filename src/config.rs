@@ -28,6 +28,13 @@ pub struct Highlight {
     pub dark: String,
 }
 
+impl Highlight {
+    /// The pair of themes code is highlighted with.
+    pub fn themes(&self) -> highlight::Themes {
+        highlight::Themes::new(&self.light, &self.dark)
+    }
+}
+
 /// The site's base URL, split into the absolute form (for feeds, canonical
 /// links) and the root-relative prefix (for links inside the site).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,8 +207,8 @@ pub fn parse(path: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Con
         }
     };
     let highlight = Highlight {
-        light: theme_name(light, "InspiredGitHub"),
-        dark: theme_name(dark, "base16-ocean.dark"),
+        light: theme_name(light, highlight::DEFAULT_LIGHT),
+        dark: theme_name(dark, highlight::DEFAULT_DARK),
     };
     if diags.len() > before {
         return None;

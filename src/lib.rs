@@ -150,7 +150,11 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
     let config = load_config(opts, diags)?;
     let files = load::content(root, diags);
     timer.lap("load");
-    let parsed = parse::parse(files, diags);
+    let themes = config
+        .as_ref()
+        .map(|c| c.highlight.themes())
+        .unwrap_or_default();
+    let parsed = parse::parse(files, themes, diags);
     timer.lap("parse");
     rayon::broadcast(|_| render::highlight::forget_lines());
     let theme = config

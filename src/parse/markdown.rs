@@ -17,7 +17,7 @@ use pulldown_cmark::{
 use crate::diag::{Diagnostic, FileContext};
 use crate::parse::citation;
 use crate::parse::sources::Registry;
-use crate::render::highlight::{self, escape_into};
+use crate::render::highlight::{self, Themes, escape_into};
 use crate::slug::slugify;
 
 /// A heading, for the table of contents.
@@ -115,6 +115,7 @@ pub fn render(
     body: &str,
     offset: usize,
     registry: &Registry,
+    themes: Themes,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
     // `[@…]` reaches us as a reference link without a definition: turn it
@@ -148,6 +149,7 @@ pub fn render(
         offset,
         diags,
         registry,
+        themes,
         labels,
         in_citation: false,
         citations: Vec::new(),
@@ -204,6 +206,7 @@ struct Renderer<'a, 'c> {
     offset: usize,
     diags: &'c mut Vec<Diagnostic>,
     registry: &'c Registry,
+    themes: Themes,
     /// Body spans of the `[@…]` citations, indexed by `cite:N`.
     labels: Vec<Range<usize>>,
     /// Inside a citation's link: its text is not output.
@@ -554,7 +557,7 @@ impl<'a> Renderer<'a, '_> {
 
     fn close_code(&mut self) {
         let Some(code) = self.code.take() else { return };
-        let (html, status) = highlight::code_block(code.lang.as_deref(), &code.text);
+        let (html, status) = highlight::code_block(code.lang.as_deref(), &code.text, self.themes);
         if let (Err(unknown), Some(lang)) = (status, &code.lang) {
             let start = code.start + self.offset;
             let d = self
@@ -886,7 +889,14 @@ mod tests {
     fn md(body: &str) -> (Body, Vec<String>) {
         let ctx = FileContext::new(Path::new("a.md"), body);
         let mut diags = Vec::new();
-        let b = render(&ctx, body, 0, &Registry::default(), &mut diags);
+        let b = render(
+            &ctx,
+            body,
+            0,
+            &Registry::default(),
+            Themes::default(),
+            &mut diags,
+        );
         (b, diags.iter().map(|d| d.to_string()).collect())
     }
 
@@ -957,7 +967,12 @@ mod tests {
     #[test]
     fn code_is_highlighted_and_unknown_language_warns() {
         let (b, d) = md("```rust\nlet x = 1;\n```\n\n```klingon\nqapla'\n```\n");
-        assert!(b.html.unpack().contains("hl-rust"));
+        let html = b.html.unpack();
+        assert!(
+            html.contains("<span class=\"l2 lb d2\">let</span> x"),
+            "{html}"
+        );
+        assert!(html.contains("<code>qapla&#39;\n</code>"), "{html}");
         assert_eq!(
             d,
             [
@@ -978,7 +993,7 @@ mod tests {
     fn cite(body: &str) -> (Body, Vec<String>) {
         let ctx = FileContext::new(Path::new("a.md"), body);
         let mut diags = Vec::new();
-        let b = render(&ctx, body, 0, &registry(), &mut diags);
+        let b = render(&ctx, body, 0, &registry(), Themes::default(), &mut diags);
         (b, diags.iter().map(|d| d.to_string()).collect())
     }
 

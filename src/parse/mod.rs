@@ -23,6 +23,7 @@ use toml::value::Datetime;
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext, Position};
 use crate::load::{ContentFile, FileKind, SourceFile};
+use crate::render::highlight::Themes;
 use crate::slug;
 use crate::toml_input::{self, Schema};
 use front_matter::SplitError;
@@ -149,8 +150,9 @@ pub enum Document {
 }
 
 /// Parses every file: the source registry first, then every document in
-/// parallel against it; diagnostics come back in file order.
-pub fn parse(files: Vec<ContentFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
+/// parallel against it, its code highlighted with `themes`; diagnostics
+/// come back in file order.
+pub fn parse(files: Vec<ContentFile>, themes: Themes, diags: &mut Vec<Diagnostic>) -> Parsed {
     let registry = match files
         .iter()
         .find(|f| f.kind == FileKind::Sources)
@@ -169,7 +171,7 @@ pub fn parse(files: Vec<ContentFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
         .map(|file| {
             let mut d = Vec::new();
             let doc = match file.read() {
-                Ok(file) => parse_file(&file, &registry, &mut d),
+                Ok(file) => parse_file(&file, &registry, themes, &mut d),
                 Err(e) => {
                     d.push(e);
                     None
@@ -195,15 +197,18 @@ pub fn parse(files: Vec<ContentFile>, diags: &mut Vec<Diagnostic>) -> Parsed {
 pub fn parse_file(
     file: &SourceFile,
     registry: &Registry,
+    themes: Themes,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
     match file.kind {
         FileKind::Briefing => {
-            parse_briefing(file, registry, diags).map(|d| Document::Briefing(Arc::new(d)))
+            parse_briefing(file, registry, themes, diags).map(|d| Document::Briefing(Arc::new(d)))
         }
-        FileKind::Page => parse_page(file, registry, diags).map(|d| Document::Page(Arc::new(d))),
+        FileKind::Page => {
+            parse_page(file, registry, themes, diags).map(|d| Document::Page(Arc::new(d)))
+        }
         FileKind::Explainer => {
-            parse_explainer(file, registry, diags).map(|d| Document::Explainer(Arc::new(d)))
+            parse_explainer(file, registry, themes, diags).map(|d| Document::Explainer(Arc::new(d)))
         }
         FileKind::Sources => None,
     }
@@ -230,6 +235,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     ctx: &FileContext,
     schema: &Schema,
     registry: &Registry,
+    themes: Themes,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(T, Body, usize)> {
     let split = match front_matter::split(ctx.text) {
@@ -263,7 +269,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     );
     // Render the body even when the front matter is bad: its problems are
     // reported in the same run.
-    let body = markdown::render(ctx, split.body, split.body_start, registry, diags);
+    let body = markdown::render(ctx, split.body, split.body_start, registry, themes, diags);
     Some((raw?, body, split.front_matter_start))
 }
 
@@ -421,11 +427,12 @@ impl Fields<'_, '_> {
 fn parse_briefing(
     file: &SourceFile,
     registry: &Registry,
+    themes: Themes,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Briefing> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawBriefing, Body, usize) =
-        front_matter_and_body(&ctx, &BRIEFING_SCHEMA, registry, diags)?;
+        front_matter_and_body(&ctx, &BRIEFING_SCHEMA, registry, themes, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -702,10 +709,15 @@ static PAGE_SCHEMA: Schema = Schema::Table(&[
     ("draft", None),
 ]);
 
-fn parse_page(file: &SourceFile, registry: &Registry, diags: &mut Vec<Diagnostic>) -> Option<Page> {
+fn parse_page(
+    file: &SourceFile,
+    registry: &Registry,
+    themes: Themes,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Page> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawPage, Body, usize) =
-        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, diags)?;
+        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, themes, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -744,11 +756,12 @@ static EXPLAINER_SCHEMA: Schema = Schema::Table(&[("title", None), ("summary", N
 fn parse_explainer(
     file: &SourceFile,
     registry: &Registry,
+    themes: Themes,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Explainer> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawExplainer, Body, usize) =
-        front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, diags)?;
+        front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, themes, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,

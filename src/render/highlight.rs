@@ -1,21 +1,25 @@
 //! Syntax highlighting, behind one small interface.
 //!
 //! Syntect's syntaxes and themes are loaded once per process, lazily, and
-//! shared by every thread. Code is highlighted to CSS classes (prefix
-//! `hl-`), so one page works with the generated light and dark stylesheets.
+//! shared by every thread. Each token is resolved to its style in the
+//! site's light theme and in its dark theme, and written as one flat span
+//! whose classes name those two styles (`l3 d5`: light colour 3, dark
+//! colour 5); the generated stylesheet gives each class its colour under
+//! its colour scheme. Tokens plain in both themes get no span, and
+//! neighbours styled alike share one, so a highlighted block is a few times
+//! smaller than syntect's nested scope spans, and renders exactly as
+//! syntect's own highlighter would colour it.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::hash::BuildHasher;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use syntect::highlighting::{Color, Theme, ThemeSet};
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::highlighting::{Color, FontStyle, Highlighter, Style, Theme, ThemeSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
-
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Info strings that mean "no highlighting" and so never warn.
 const PLAIN: &[&str] = &[
@@ -27,6 +31,10 @@ const PLAIN: &[&str] = &[
     "output",
     "console-output",
 ];
+
+/// site.toml's default `[highlight]` themes.
+pub const DEFAULT_LIGHT: &str = "InspiredGitHub";
+pub const DEFAULT_DARK: &str = "base16-ocean.dark";
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -43,6 +51,187 @@ pub fn theme_names() -> Vec<&'static str> {
     themes().themes.keys().map(String::as_str).collect()
 }
 
+/// A bundled theme made [`readable`], with what turning its styles into
+/// class names needs.
+struct Scheme {
+    name: &'static str,
+    theme: &'static Theme,
+    highlighter: Highlighter<'static>,
+    default: Style,
+    /// Every foreground and background colour the theme's rules set, in
+    /// rule order: a colour's index is its class name.
+    foregrounds: Vec<Color>,
+    backgrounds: Vec<Color>,
+}
+
+impl Scheme {
+    fn get(name: &str) -> Option<&'static Scheme> {
+        static READABLE: OnceLock<BTreeMap<&'static str, Theme>> = OnceLock::new();
+        static SCHEMES: OnceLock<BTreeMap<&'static str, Scheme>> = OnceLock::new();
+        let readable = READABLE.get_or_init(|| {
+            themes()
+                .themes
+                .iter()
+                .map(|(name, theme)| (name.as_str(), readable(theme)))
+                .collect()
+        });
+        SCHEMES
+            .get_or_init(|| {
+                readable
+                    .iter()
+                    .map(|(&name, theme)| (name, Scheme::new(name, theme)))
+                    .collect()
+            })
+            .get(name)
+    }
+
+    fn new(name: &'static str, theme: &'static Theme) -> Scheme {
+        let highlighter = Highlighter::new(theme);
+        let default = highlighter.get_default();
+        let mut foregrounds = Vec::new();
+        let mut backgrounds = Vec::new();
+        for item in &theme.scopes {
+            for (colour, list) in [
+                (item.style.foreground, &mut foregrounds),
+                (item.style.background, &mut backgrounds),
+            ] {
+                if let Some(c) = colour.filter(|c| !list.contains(c)) {
+                    list.push(c);
+                }
+            }
+        }
+        Scheme {
+            name,
+            theme,
+            highlighter,
+            default,
+            foregrounds,
+            backgrounds,
+        }
+    }
+
+    /// Appends the classes of `style` in this scheme, each starting with
+    /// `prefix`: `l3` (foreground 3), `lk1` (background 1), `lb`, `li`, `lu`
+    /// (bold, italic, underline). Nothing for the theme's plain text.
+    fn classes(&self, prefix: char, style: Style, out: &mut String) {
+        let mut class = |name: std::fmt::Arguments| {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push(prefix);
+            let _ = out.write_fmt(name);
+        };
+        if style.foreground != self.default.foreground
+            && let Some(i) = self.foregrounds.iter().position(|&c| c == style.foreground)
+        {
+            class(format_args!("{i}"));
+        }
+        if style.background != self.default.background
+            && let Some(i) = self.backgrounds.iter().position(|&c| c == style.background)
+        {
+            class(format_args!("k{i}"));
+        }
+        for (flag, name) in FONT_STYLES {
+            if style.font_style.contains(flag) {
+                class(format_args!("{name}"));
+            }
+        }
+    }
+
+    /// This scheme's rules, each under `pre.code` (see [`stylesheet`]).
+    fn css(&self, prefix: char) -> String {
+        let mut css = String::from("pre.code {\n");
+        if let Some(c) = self.theme.settings.foreground {
+            let _ = writeln!(css, " color: {};", hex(c));
+        }
+        if let Some(c) = self.theme.settings.background {
+            let _ = writeln!(css, " background-color: {};", hex(c));
+        }
+        css.push_str("}\n");
+        for (i, &c) in self.foregrounds.iter().enumerate() {
+            let _ = writeln!(css, "pre.code .{prefix}{i} {{ color: {}; }}", hex(c));
+        }
+        for (i, &c) in self.backgrounds.iter().enumerate() {
+            let _ = writeln!(
+                css,
+                "pre.code .{prefix}k{i} {{ background-color: {}; }}",
+                hex(c)
+            );
+        }
+        for (_, name) in FONT_STYLES {
+            let rule = match name {
+                "b" => "font-weight: bold",
+                "i" => "font-style: italic",
+                _ => "text-decoration: underline",
+            };
+            let _ = writeln!(css, "pre.code .{prefix}{name} {{ {rule}; }}");
+        }
+        css
+    }
+}
+
+const FONT_STYLES: [(FontStyle, &str); 3] = [
+    (FontStyle::BOLD, "b"),
+    (FontStyle::ITALIC, "i"),
+    (FontStyle::UNDERLINE, "u"),
+];
+
+/// The light and dark themes code is highlighted with (site.toml's
+/// `[highlight]`). The highlighted HTML names styles of both, so it is
+/// made for one pair.
+#[derive(Clone, Copy)]
+pub struct Themes {
+    light: &'static Scheme,
+    dark: &'static Scheme,
+}
+
+impl Themes {
+    /// The pair named; a name brief does not know (site.toml's check
+    /// reports it) falls back to the default theme for its scheme.
+    pub fn new(light: &str, dark: &str) -> Themes {
+        let get = |name, default| {
+            Scheme::get(name)
+                .or_else(|| Scheme::get(default))
+                .expect("the default themes are bundled")
+        };
+        Themes {
+            light: get(light, DEFAULT_LIGHT),
+            dark: get(dark, DEFAULT_DARK),
+        }
+    }
+
+    /// The classes of a token with this scope stack; `None` when it is
+    /// plain text in both themes.
+    fn classes(self, stack: &[Scope]) -> Option<Rc<str>> {
+        let mut out = String::new();
+        let light = self.light.highlighter.style_for_stack(stack);
+        self.light.classes('l', light, &mut out);
+        let dark = self.dark.highlighter.style_for_stack(stack);
+        self.dark.classes('d', dark, &mut out);
+        (!out.is_empty()).then(|| out.into())
+    }
+
+    /// Tells pairs apart for the per-thread caches.
+    fn id(self) -> (usize, usize) {
+        (
+            std::ptr::from_ref(self.light) as usize,
+            std::ptr::from_ref(self.dark) as usize,
+        )
+    }
+}
+
+impl Default for Themes {
+    fn default() -> Self {
+        Themes::new(DEFAULT_LIGHT, DEFAULT_DARK)
+    }
+}
+
+impl std::fmt::Debug for Themes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Themes").finish_non_exhaustive()
+    }
+}
+
 /// A fenced code block's language that syntect does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownLanguage {
@@ -53,9 +242,13 @@ pub struct UnknownLanguage {
 /// Renders a code block as `<pre class="code"><code>…</code></pre>`.
 /// An unknown language still renders (as plain, escaped code) and is
 /// reported through the error so the caller can warn.
-pub fn code_block(lang: Option<&str>, code: &str) -> (String, Result<(), UnknownLanguage>) {
+pub fn code_block(
+    lang: Option<&str>,
+    code: &str,
+    themes: Themes,
+) -> (String, Result<(), UnknownLanguage>) {
     let lang = lang.map(str::trim).filter(|l| !l.is_empty());
-    let mut out = String::with_capacity(code.len() * 3 + 64);
+    let mut out = String::with_capacity(code.len() * 2 + 64);
     out.push_str("<pre class=\"code\" tabindex=\"0\"");
     if let Some(lang) = lang {
         out.push_str(" data-lang=\"");
@@ -67,7 +260,7 @@ pub fn code_block(lang: Option<&str>, code: &str) -> (String, Result<(), Unknown
     match lang {
         Some(l) if PLAIN.contains(&l.to_ascii_lowercase().as_str()) => escape_into(&mut out, code),
         None => escape_into(&mut out, code),
-        Some(l) => match highlight(l, code) {
+        Some(l) => match highlight(l, code, themes) {
             Some(html) => out.push_str(&html),
             None => {
                 escape_into(&mut out, code);
@@ -81,10 +274,10 @@ pub fn code_block(lang: Option<&str>, code: &str) -> (String, Result<(), Unknown
     (out, status)
 }
 
-fn highlight(lang: &str, code: &str) -> Option<String> {
+fn highlight(lang: &str, code: &str, themes: Themes) -> Option<String> {
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(lang)?;
-    let html = LINES.with_borrow_mut(|cache| cache.block(syntax, set, code));
+    let html = LINES.with_borrow_mut(|cache| cache.block(syntax, set, code, themes));
     // A failed line (a pathological grammar state) falls back to plain text
     // for the whole block rather than failing the page.
     Some(html.unwrap_or_else(|| {
@@ -101,7 +294,7 @@ pub fn forget_lines() {
 }
 
 /// Where syntect is between two lines of a block: its parser state and the
-/// scopes the HTML has open.
+/// scope stack.
 #[derive(Clone, PartialEq, Eq)]
 struct LineState {
     parse: ParseState,
@@ -113,31 +306,35 @@ struct LineResult {
     before: LineState,
     after: LineState,
     html: Rc<str>,
-    span_delta: isize,
 }
 
 thread_local! {
     static LINES: RefCell<LineCache> = RefCell::new(LineCache::default());
 }
 
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// Memoized syntect lines, one cache per thread.
 ///
 /// Syntect highlights a line as a pure function of the line and the parser
 /// state it starts in, and code repeats lines (closing braces, blank lines,
-/// `use` lists, `} else {`) far more often than it repeats blocks. This does
-/// exactly what `ClassedHTMLGenerator` does, but looks each (line, state)
-/// up first; a hit costs a hash and a state comparison instead of a few
-/// dozen regex searches. Bounded: a line is cached on its second sighting,
-/// long lines never, and the cache starts over when it reaches its capacity.
-/// The output is byte-for-byte syntect's (a property test checks).
+/// `use` lists, `} else {`) far more often than it repeats blocks. So each
+/// (line, state) is looked up first; a hit costs a hash and a state
+/// comparison instead of a few dozen regex searches. Bounded: a line is
+/// cached on its second sighting, long lines never, and the cache starts
+/// over when it reaches its capacity. The classes of each scope stack are
+/// memoized too, as resolving a style walks every rule of the theme.
 struct LineCache {
-    map: HashMap<Box<str>, Vec<LineResult>, foldhash::fast::FixedState>,
+    map: FastMap<Box<str>, Vec<LineResult>>,
     /// Hashes of the lines seen once: a line is cached on its second
     /// sighting, so lines that never repeat (most lines naming things) cost
     /// eight bytes, not a copy of syntect's state.
     seen: HashSet<u64, foldhash::fast::FixedState>,
     entries: usize,
     capacity: usize,
+    classes: FastMap<Box<[Scope]>, Option<Rc<str>>>,
+    /// The theme pair the cached HTML was made for.
+    themes: Option<(usize, usize)>,
 }
 
 impl Default for LineCache {
@@ -152,28 +349,34 @@ impl LineCache {
 
     fn with_capacity(capacity: usize) -> Self {
         LineCache {
-            map: HashMap::default(),
+            map: FastMap::default(),
             seen: HashSet::default(),
             entries: 0,
             capacity,
+            classes: FastMap::default(),
+            themes: None,
         }
     }
 
     /// Highlights a whole block; `None` when syntect fails on a line.
-    fn block(&mut self, syntax: &SyntaxReference, set: &SyntaxSet, code: &str) -> Option<String> {
+    fn block(
+        &mut self,
+        syntax: &SyntaxReference,
+        set: &SyntaxSet,
+        code: &str,
+        themes: Themes,
+    ) -> Option<String> {
+        if self.themes != Some(themes.id()) {
+            *self = LineCache::with_capacity(self.capacity);
+            self.themes = Some(themes.id());
+        }
         let mut state = LineState {
             parse: ParseState::new(syntax),
             scopes: ScopeStack::new(),
         };
-        let mut html = String::with_capacity(code.len() * 3);
-        let mut open_spans = 0;
+        let mut html = String::with_capacity(code.len() * 2);
         for line in LinesWithEndings::from(code) {
-            let (line_html, delta) = self.line(&mut state, line, set)?;
-            html.push_str(&line_html);
-            open_spans += delta;
-        }
-        for _ in 0..open_spans {
-            html.push_str("</span>");
+            html.push_str(&self.line(&mut state, line, set, themes)?);
         }
         Some(html)
     }
@@ -193,21 +396,20 @@ impl LineCache {
         state: &mut LineState,
         line: &str,
         set: &SyntaxSet,
-    ) -> Option<(Rc<str>, isize)> {
+        themes: Themes,
+    ) -> Option<Rc<str>> {
         if let Some(hit) = self
             .map
             .get(line)
             .and_then(|results| results.iter().find(|r| r.before == *state))
         {
             state.clone_from(&hit.after);
-            return Some((hit.html.clone(), hit.span_delta));
+            return Some(hit.html.clone());
         }
         let before =
             (line.len() <= Self::MAX_LINE && self.seen_before(line)).then(|| state.clone());
         let ops = state.parse.parse_line(line, set).ok()?;
-        let (html, span_delta) =
-            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut state.scopes).ok()?;
-        let html: Rc<str> = html.into();
+        let html: Rc<str> = self.spans(line, &ops, &mut state.scopes, themes)?.into();
         if let Some(before) = before {
             if self.entries >= self.capacity {
                 self.map.clear();
@@ -219,10 +421,80 @@ impl LineCache {
                 before,
                 after: state.clone(),
                 html: html.clone(),
-                span_delta,
             });
         }
-        Some((html, span_delta))
+        Some(html)
+    }
+
+    /// The HTML of one parsed line: each run of text styled alike in one
+    /// span, closed before the line ends, so every line stands alone.
+    fn spans(
+        &mut self,
+        line: &str,
+        ops: &[(usize, ScopeStackOp)],
+        scopes: &mut ScopeStack,
+        themes: Themes,
+    ) -> Option<String> {
+        let text = line.trim_end_matches(['\n', '\r']);
+        let mut out = Spans::default();
+        let mut class = self.classes(scopes.as_slice(), themes);
+        let mut at = 0;
+        for (i, op) in ops {
+            let i = (*i).min(text.len());
+            if i > at {
+                out.push(&text[at..i], class.as_ref());
+                at = i;
+            }
+            scopes.apply(op).ok()?;
+            class = self.classes(scopes.as_slice(), themes);
+        }
+        out.push(&text[at..], class.as_ref());
+        let mut html = out.finish();
+        html.push_str(&line[text.len()..]);
+        Some(html)
+    }
+
+    fn classes(&mut self, stack: &[Scope], themes: Themes) -> Option<Rc<str>> {
+        if let Some(classes) = self.classes.get(stack) {
+            return classes.clone();
+        }
+        let classes = themes.classes(stack);
+        self.classes.insert(stack.into(), classes.clone());
+        classes
+    }
+}
+
+/// Flat spans being written: text styled like the span still open joins it.
+#[derive(Default)]
+struct Spans {
+    html: String,
+    open: Option<Rc<str>>,
+}
+
+impl Spans {
+    fn push(&mut self, text: &str, class: Option<&Rc<str>>) {
+        if text.is_empty() {
+            return;
+        }
+        if self.open.as_ref() != class {
+            if self.open.take().is_some() {
+                self.html.push_str("</span>");
+            }
+            if let Some(class) = class {
+                self.html.push_str("<span class=\"");
+                self.html.push_str(class);
+                self.html.push_str("\">");
+                self.open = Some(class.clone());
+            }
+        }
+        escape_into(&mut self.html, text);
+    }
+
+    fn finish(mut self) -> String {
+        if self.open.is_some() {
+            self.html.push_str("</span>");
+        }
+        self.html
     }
 }
 
@@ -241,34 +513,19 @@ fn suggest(lang: &str) -> Option<String> {
     crate::diag::did_you_mean(&lower, tokens.iter().map(String::as_str)).map(str::to_string)
 }
 
-/// The stylesheet for highlighted code: the light theme, and the dark one
-/// under `prefers-color-scheme: dark`, each scoped to its scheme so a rule
-/// only one theme has never leaks into the other. Each scheme also gives
-/// `pre.code` its theme's background and ink, so any syntect theme named in
-/// site.toml sits on the background it was designed for. Token colours are
-/// made readable first (see [`readable`]). Theme names were validated with
-/// the config; an unknown one yields an empty section rather than a panic.
-pub fn stylesheet(light: &str, dark: &str) -> String {
-    let css = |name: &str| {
-        let Some(theme) = themes().themes.get(name) else {
-            return String::new();
-        };
-        let theme = readable(theme);
-        let tokens = css_for_theme_with_class_style(&theme, CLASS_STYLE).unwrap_or_default();
-        let mut block = String::from("pre.code {\n");
-        if let Some(c) = theme.settings.foreground {
-            block.push_str(&format!(" color: {};\n", hex(c)));
-        }
-        if let Some(c) = theme.settings.background {
-            block.push_str(&format!(" background-color: {};\n", hex(c)));
-        }
-        block.push_str("}\n");
-        block + &tokens
-    };
+/// The stylesheet for highlighted code: the classes of the light theme,
+/// and those of the dark one under `prefers-color-scheme: dark`, each
+/// scoped to its scheme. Each scheme also gives `pre.code` its theme's
+/// background and ink, so any syntect theme named in site.toml sits on the
+/// background it was designed for. Token colours are made readable first
+/// (see [`readable`]).
+pub fn stylesheet(themes: Themes) -> String {
     format!(
-        "/* Generated by brief from the syntect themes `{light}` (light) and `{dark}` (dark),\n   token colours adjusted to a contrast of at least {MIN_CONTRAST}:1 (WCAG AA). */\n@media not all and (prefers-color-scheme: dark) {{\n{}\n}}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
-        css(light),
-        css(dark)
+        "/* Generated by brief from the syntect themes `{}` (light) and `{}` (dark),\n   token colours adjusted to a contrast of at least {MIN_CONTRAST}:1 (WCAG AA). */\n@media not all and (prefers-color-scheme: dark) {{\n{}}}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        themes.light.name,
+        themes.dark.name,
+        themes.light.css('l'),
+        themes.dark.css('d'),
     )
 }
 
@@ -383,8 +640,14 @@ fn luminance(c: Color) -> f64 {
     0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b)
 }
 
+/// `#rrggbb`, or `#rrggbbaa` for a translucent colour.
 fn hex(c: Color) -> String {
-    format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+    let rgb = format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b);
+    if c.a == 255 {
+        rgb
+    } else {
+        format!("{rgb}{:02x}", c.a)
+    }
 }
 
 /// HTML-escapes text into `out` (text and attribute values alike).
@@ -397,15 +660,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn known_language_gets_classes() {
-        let (html, status) = code_block(Some("rust"), "fn main() {}\n");
+    fn tokens_get_flat_spans_named_by_their_styles() {
+        let (html, status) = code_block(Some("rust"), "fn main() {} // done\n", Themes::default());
         assert!(status.is_ok());
-        assert!(html.starts_with("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"), "{html}");
+        // InspiredGitHub's `fn` is its colour 2, bold, base16-ocean.dark's
+        // its colour 2; punctuation is plain in both; comments are italic
+        // in the light theme only.
+        assert_eq!(
+            html,
+            "<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\"><code>\
+             <span class=\"l2 lb d2\">fn</span> <span class=\"l5 lb d4\">main</span>() {} \
+             <span class=\"l0 li d1\">// done</span>\n</code></pre>\n"
+        );
     }
 
     #[test]
     fn unknown_language_is_plain_and_reported() {
-        let (html, status) = code_block(Some("rsut"), "a < b\n");
+        let (html, status) = code_block(Some("rsut"), "a < b\n", Themes::default());
         assert_eq!(
             html,
             "<pre class=\"code\" tabindex=\"0\" data-lang=\"rsut\"><code>a &lt; b\n</code></pre>\n"
@@ -418,18 +689,77 @@ mod tests {
         );
     }
 
-    /// What syntect's own generator makes of `code`, uncached.
-    fn uncached(lang: &str, code: &str) -> String {
+    /// Each character of `code` with the classes of the styles syntect's
+    /// own highlighter gives it in each theme: uncached, span by span.
+    fn reference(lang: &str, code: &str, themes: Themes) -> Vec<(char, String)> {
         let set = syntaxes();
         let syntax = set.find_syntax_by_token(lang).unwrap();
-        let mut generator =
-            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        let mut light = syntect::easy::HighlightLines::new(syntax, themes.light.theme);
+        let mut dark = syntect::easy::HighlightLines::new(syntax, themes.dark.theme);
+        let chars = |ranges: Vec<(Style, &str)>| -> Vec<(char, Style)> {
+            ranges
+                .into_iter()
+                .flat_map(|(style, text)| text.chars().map(move |c| (c, style)))
+                .collect()
+        };
+        let mut out = Vec::new();
         for line in LinesWithEndings::from(code) {
-            generator
-                .parse_html_for_line_which_includes_newline(line)
-                .unwrap();
+            let l = chars(light.highlight_line(line, set).unwrap());
+            let d = chars(dark.highlight_line(line, set).unwrap());
+            for ((c, l), (_, d)) in l.into_iter().zip(d) {
+                let mut classes = String::new();
+                if c != '\n' && c != '\r' {
+                    themes.light.classes('l', l, &mut classes);
+                    themes.dark.classes('d', d, &mut classes);
+                }
+                out.push((c, classes));
+            }
         }
-        generator.finalize()
+        out
+    }
+
+    /// Each character of highlighted HTML with its span's classes; fails on
+    /// nested, empty or needlessly split spans.
+    fn decode(html: &str) -> Vec<(char, String)> {
+        let mut out = Vec::new();
+        let (mut class, mut closed) = (String::new(), String::new());
+        let mut rest = html;
+        while let Some(c) = rest.chars().next() {
+            if let Some(r) = rest.strip_prefix("<span class=\"") {
+                let (name, r) = r.split_once("\">").unwrap();
+                assert!(class.is_empty(), "nested span in {html}");
+                assert_ne!(name, closed, "split span in {html}");
+                class = name.to_string();
+                rest = r;
+                continue;
+            }
+            if let Some(r) = rest.strip_prefix("</span>") {
+                assert!(!class.is_empty(), "stray </span> in {html}");
+                assert_ne!(out.last().map(|(_, c): &(char, String)| c), None);
+                closed = std::mem::take(&mut class);
+                rest = r;
+                continue;
+            }
+            let (c, len) = match rest.split_once(';').filter(|_| c == '&') {
+                Some((entity, _)) => {
+                    let c = match entity {
+                        "&amp" => '&',
+                        "&lt" => '<',
+                        "&gt" => '>',
+                        "&quot" => '"',
+                        "&#39" | "&#x27" => '\'',
+                        _ => panic!("{entity} in {html}"),
+                    };
+                    (c, entity.len() + 1)
+                }
+                None => (c, c.len_utf8()),
+            };
+            out.push((c, class.clone()));
+            closed.clear();
+            rest = &rest[len..];
+        }
+        assert!(class.is_empty(), "unclosed span in {html}");
+        out
     }
 
     /// Lines whose highlighting depends on what came before them.
@@ -450,21 +780,32 @@ mod tests {
         "    x\n",
     ];
 
+    const PAIRS: &[(&str, &str)] = &[
+        (DEFAULT_LIGHT, DEFAULT_DARK),
+        ("Solarized (light)", "Solarized (dark)"),
+        ("base16-ocean.light", "base16-eighties.dark"),
+    ];
+
     proptest::proptest! {
-        /// The line cache is invisible: any sequence of lines, highlighted
-        /// again and again as the cache fills, equals syntect's own output.
+        /// The line and class caches are invisible: any sequence of lines,
+        /// highlighted again and again as the caches fill and as the theme
+        /// pair changes, colours every character as syntect does.
         #[test]
-        fn cached_lines_equal_syntect(
+        fn every_character_gets_syntects_styles(
             blocks in proptest::collection::vec(
-                proptest::collection::vec(proptest::sample::select(RUST_LINES), 0..12),
+                (
+                    proptest::collection::vec(proptest::sample::select(RUST_LINES), 0..12),
+                    proptest::sample::select(PAIRS),
+                ),
                 1..6,
             ),
             lang in proptest::sample::select(&["rust", "js", "python"][..]),
         ) {
-            for block in &blocks {
+            for (block, (light, dark)) in &blocks {
+                let themes = Themes::new(light, dark);
                 let code = block.concat();
-                let expected = uncached(lang, &code);
-                proptest::prop_assert_eq!(highlight(lang, &code).unwrap(), expected);
+                let html = highlight(lang, &code, themes).unwrap();
+                proptest::prop_assert_eq!(decode(&html), reference(lang, &code, themes));
             }
         }
     }
@@ -473,22 +814,21 @@ mod tests {
     fn a_full_cache_starts_over_and_stays_correct() {
         let set = syntaxes();
         let rust = set.find_syntax_by_token("rust").unwrap();
+        let themes = Themes::default();
         let mut cache = LineCache::with_capacity(8);
         let code: String = (0..20)
             .map(|i| format!("let v{} = {i};\n", i % 12))
             .collect();
         for _ in 0..3 {
-            assert_eq!(
-                cache.block(rust, set, &code).unwrap(),
-                uncached("rust", &code)
-            );
+            let html = cache.block(rust, set, &code, themes).unwrap();
+            assert_eq!(decode(&html), reference("rust", &code, themes));
             assert!(cache.entries <= 8);
         }
     }
 
     #[test]
     fn stylesheet_scopes_each_theme_to_its_scheme() {
-        let css = stylesheet("InspiredGitHub", "base16-ocean.dark");
+        let css = stylesheet(Themes::default());
         let (light, dark) = css
             .split_once("@media (prefers-color-scheme: dark) {")
             .unwrap();
@@ -500,9 +840,16 @@ mod tests {
             light.contains("pre.code {\n color: #323232;\n background-color: #ffffff;\n}"),
             "{light}"
         );
-        assert!(light.contains(".hl-comment {"));
+        // The light theme's comment grey, darkened to AA; italic.
+        assert!(
+            light.contains("pre.code .l0 { color: #757775; }"),
+            "{light}"
+        );
+        assert!(light.contains("pre.code .li { font-style: italic; }"));
+        assert!(!light.contains(".d0"), "{light}");
         assert!(dark.contains("background-color: #2b303b;"), "{dark}");
-        assert!(dark.contains(".hl-comment {"));
+        assert!(dark.contains("pre.code .d0 {"), "{dark}");
+        assert!(!dark.contains(".l0"), "{dark}");
     }
 
     /// Every colour of `css` that follows `color:` (not `background-color:`).
@@ -534,7 +881,7 @@ mod tests {
                     assert!(ratio >= MIN_CONTRAST, "{name}: {} is {ratio:.2}:1", hex(fg));
                 }
             }
-            let css = stylesheet(name, name);
+            let css = stylesheet(Themes::new(name, name));
             assert!(!token_colours(&css).is_empty(), "{name}");
         }
     }

@@ -1159,7 +1159,7 @@ fn pages_for(items: usize, per: usize) -> usize {
 }
 
 fn syntax_css(site: &Site) -> String {
-    highlight::stylesheet(&site.config.highlight.light, &site.config.highlight.dark)
+    highlight::stylesheet(site.config.highlight.themes())
 }
 
 /// A short, stable content hash for cache-busting asset URLs.

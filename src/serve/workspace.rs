@@ -390,11 +390,16 @@ impl Workspace {
 
     fn parse_files(&mut self, files: Vec<SourceFile>) {
         let registry = &self.registry;
+        let themes = self
+            .config
+            .as_ref()
+            .map(|c| c.highlight.themes())
+            .unwrap_or_default();
         let parsed: Vec<(PathBuf, Entry)> = files
             .into_par_iter()
             .map(|file| {
                 let mut diags = Vec::new();
-                let doc = parse::parse_file(&file, registry, &mut diags);
+                let doc = parse::parse_file(&file, registry, themes, &mut diags);
                 // Every source id the file names, resolved or not, in its
                 // text or its explainer points: a registry change to any of
                 // them must re-parse it.

@@ -268,7 +268,10 @@ fn theme_and_site_static_files_are_copied() {
     assert!(built.read("favicon.svg").contains("<svg"));
     assert_eq!(built.read("x.txt"), "a site static file\n");
     let syntax = built.read("syntax.css");
-    assert!(syntax.contains(".hl-"), "class-based highlighting styles");
+    assert!(
+        syntax.contains("pre.code .l0 {") && syntax.contains("pre.code .d0 {"),
+        "class-based highlighting styles for both themes"
+    );
     assert!(
         syntax.contains("@media (prefers-color-scheme: dark)"),
         "a dark scheme"

@@ -115,7 +115,9 @@ fn table_of_contents_on_a_page_with_several_headings() {
 #[test]
 fn code_is_highlighted_with_classes() {
     let (html, diags) = render("```rust\nfn main() { let x = 1; }\n```\n");
-    assert!(html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"), "{html}");
+    // One flat span per token, named by its style in the light (`l…`) and
+    // the dark (`d…`) theme: `fn` is bold in the light theme.
+    assert!(html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\"><code><span class=\"l2 lb d2\">fn</span> <span class=\"l5 lb d4\">main</span>() {"), "{html}");
     assert!(
         !html.contains("style=\"color"),
         "classes, not inline styles"
