@@ -152,6 +152,8 @@ pub fn render(
         themes,
         labels,
         in_citation: false,
+        in_image: 0,
+        deferred: Vec::new(),
         citations: Vec::new(),
         unresolved: Vec::new(),
         blocks: Vec::new(),
@@ -198,7 +200,30 @@ enum ParagraphState {
 
 /// A citation waiting for the end of its block to know its sentence:
 /// (index of the cited source, index of the use, byte offset in the block).
-type PendingUse = (usize, usize, usize);
+/// A citation waiting for the end of its text block, which gives it its
+/// sentence: at byte `at` of the block's text.
+enum PendingUse {
+    /// Use `use_index` of cited source `source`.
+    Use {
+        source: usize,
+        use_index: usize,
+        at: usize,
+    },
+    /// Citation `slot` of a footnote, numbered once the notes are.
+    Deferred { slot: usize, at: usize },
+}
+
+/// A citation in a footnote. Notes are read after the text, in the order
+/// they are referenced, so their citations are numbered then (and a note
+/// that is never referenced, so never shown, cites nothing).
+struct DeferredCitation {
+    items: Vec<citation::Item>,
+    context: String,
+}
+
+/// Stands in a footnote's events for its citation `slot` until the notes
+/// are rendered; markdown cannot produce it (pulldown-cmark replaces NUL).
+const DEFERRED_MARK: char = '\0';
 
 struct Renderer<'a, 'c> {
     ctx: &'c FileContext<'c>,
@@ -211,6 +236,9 @@ struct Renderer<'a, 'c> {
     labels: Vec<Range<usize>>,
     /// Inside a citation's link: its text is not output.
     in_citation: bool,
+    /// Inside an image: its text is the alt text.
+    in_image: usize,
+    deferred: Vec<DeferredCitation>,
     citations: Vec<CitedSource>,
     unresolved: Vec<String>,
     /// Plain text of the open text blocks (paragraph, heading, cell, item),
@@ -386,12 +414,17 @@ impl<'a> Renderer<'a, '_> {
                         .with_help("describe the image for readers who cannot see it: `![what it shows](…)`");
                     self.diags.push(d);
                 }
+                self.in_image += 1;
                 self.emit(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
                 }));
+            }
+            Event::End(TagEnd::Image) => {
+                self.in_image = self.in_image.saturating_sub(1);
+                self.emit(Event::End(TagEnd::Image));
             }
             Event::Text(text) => {
                 self.words += text.split_whitespace().count();
@@ -436,11 +469,53 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// Emits the markers of citation `n` and records its uses.
+    /// Checks citation `n` and emits its markers: now in the text, once
+    /// the notes are numbered in a footnote, never in an image's alt text.
     fn citation(&mut self, n: usize) {
-        let Some(span) = self.labels.get(n).cloned() else {
+        let Some(items) = self.citation_items(n) else {
             return;
         };
+        if self.in_image > 0 {
+            let span = self.labels[n].clone();
+            let d = self
+                .ctx
+                .warning(self.span(&span), "a citation in an image's description is not shown")
+                .with_help("the description is read out in place of the image: cite the source in the text beside it");
+            self.diags.push(d);
+            return;
+        }
+        if self.current_def.is_some() {
+            let slot = self.deferred.len();
+            self.deferred.push(DeferredCitation {
+                items,
+                context: String::new(),
+            });
+            if let Some((text, pending)) = self.blocks.last_mut() {
+                pending.push(PendingUse::Deferred {
+                    slot,
+                    at: text.len(),
+                });
+            }
+            self.emit(Event::InlineHtml(
+                format!("{DEFERRED_MARK}{slot}{DEFERRED_MARK}").into(),
+            ));
+            return;
+        }
+        let (html, uses) = self.markers(items);
+        if let Some((text, pending)) = self.blocks.last_mut() {
+            pending.extend(uses.into_iter().map(|(source, use_index)| PendingUse::Use {
+                source,
+                use_index,
+                at: text.len(),
+            }));
+        }
+        self.emit(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// The items of citation `n`, each id checked against the registry;
+    /// `None` (and the label as text) when it is malformed.
+    fn citation_items(&mut self, n: usize) -> Option<Vec<citation::Item>> {
+        let span = self.labels.get(n).cloned()?;
         // The label as written: between `[` and the first `]`.
         let label_start = span.start + 1;
         let label_end = self.body[label_start..span.end]
@@ -464,29 +539,38 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(Event::Text(CowStr::from(
                     self.body[span.clone()].to_string(),
                 )));
-                return;
+                return None;
             }
         };
+        for item in &items {
+            if self.registry.get(&item.id).is_none() && !self.registry.is_invalid(&item.id) {
+                let d = self
+                    .ctx
+                    .error(
+                        file_span(item.span.clone()),
+                        format!("unknown source id `{}`", item.id),
+                    )
+                    .with_help(self.registry.help_for_unknown(&item.id));
+                self.diags.push(d);
+            }
+        }
+        Some(items)
+    }
+
+    /// Numbers the items of one citation and records their uses: the
+    /// markers' HTML, and (source, use) of each use recorded.
+    fn markers(&mut self, items: Vec<citation::Item>) -> (String, Vec<(usize, usize)>) {
         let mut html = String::from("<sup class=\"cite-group\" data-pagefind-ignore>");
+        let mut uses = Vec::new();
         for (k, item) in items.into_iter().enumerate() {
             if k > 0 {
                 html.push_str("<span class=\"cite-sep\">,</span>");
             }
             let Some(source) = self.registry.get(&item.id) else {
-                // An entry with errors was reported in sources.toml already.
+                // Reported: unknown above, or with errors in sources.toml.
                 if self.registry.is_invalid(&item.id) {
                     self.unresolved.push(item.id.clone());
-                    html.push_str("<span class=\"cite cite--unknown\">?</span>");
-                    continue;
                 }
-                let d = self
-                    .ctx
-                    .error(
-                        file_span(item.span),
-                        format!("unknown source id `{}`", item.id),
-                    )
-                    .with_help(self.registry.help_for_unknown(&item.id));
-                self.diags.push(d);
                 html.push_str("<span class=\"cite cite--unknown\">?</span>");
                 continue;
             };
@@ -507,10 +591,7 @@ impl<'a> Renderer<'a, '_> {
                 locator: item.locator.clone(),
                 context: String::new(),
             });
-            let use_index = cited.uses.len() - 1;
-            if let Some((text, pending)) = self.blocks.last_mut() {
-                pending.push((number - 1, use_index, text.len()));
-            }
+            uses.push((number - 1, cited.uses.len() - 1));
             html.push_str(&citation_marker(
                 number,
                 &anchor,
@@ -519,7 +600,33 @@ impl<'a> Renderer<'a, '_> {
             ));
         }
         html.push_str("</sup>");
-        self.emit(Event::InlineHtml(CowStr::from(html)));
+        (html, uses)
+    }
+
+    /// A footnote's events with its citations numbered, in order.
+    fn number_deferred(&mut self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+        events
+            .into_iter()
+            .map(|event| {
+                let slot = match &event {
+                    Event::InlineHtml(h) => h
+                        .strip_prefix(DEFERRED_MARK)
+                        .and_then(|h| h.strip_suffix(DEFERRED_MARK))
+                        .and_then(|n| n.parse::<usize>().ok()),
+                    _ => None,
+                };
+                let Some(slot) = slot.filter(|&s| s < self.deferred.len()) else {
+                    return event;
+                };
+                let items = std::mem::take(&mut self.deferred[slot].items);
+                let context = std::mem::take(&mut self.deferred[slot].context);
+                let (html, uses) = self.markers(items);
+                for (source, use_index) in uses {
+                    self.citations[source].uses[use_index].context = context.clone();
+                }
+                Event::InlineHtml(html.into())
+            })
+            .collect()
     }
 
     /// Closes a text block: the citations in it get their sentence.
@@ -527,8 +634,17 @@ impl<'a> Renderer<'a, '_> {
         let Some((text, pending)) = self.blocks.pop() else {
             return;
         };
-        for (source, use_index, at) in pending {
-            self.citations[source].uses[use_index].context = sentence_around(&text, at);
+        for p in pending {
+            match p {
+                PendingUse::Use {
+                    source,
+                    use_index,
+                    at,
+                } => self.citations[source].uses[use_index].context = sentence_around(&text, at),
+                PendingUse::Deferred { slot, at } => {
+                    self.deferred[slot].context = sentence_around(&text, at);
+                }
+            }
         }
         // An item's paragraphs are its text too, for a tight list's parent.
         if let Some((outer, _)) = self.blocks.last_mut() {
@@ -643,10 +759,12 @@ impl<'a> Renderer<'a, '_> {
         html::push_html(&mut out, std::mem::take(&mut self.out).into_iter());
         if !self.footnote_order.is_empty() {
             out.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n");
-            for (i, name) in self.footnote_order.iter().enumerate() {
+            let order = std::mem::take(&mut self.footnote_order);
+            for (i, name) in order.iter().enumerate() {
                 let number = i + 1;
                 let mut def = String::new();
                 let events = self.footnote_defs.remove(name).unwrap_or_default();
+                let events = self.number_deferred(events);
                 html::push_html(&mut def, events.into_iter());
                 let refs = self.footnote_refs.get(name).copied().unwrap_or(0);
                 let mut back = String::new();
