@@ -850,6 +850,39 @@ pub fn inline_html(text: &str, mut on_unsafe: impl FnMut(&'static str)) -> Strin
     out.trim().to_string()
 }
 
+/// Plain text (a front-matter title or summary) with the smart
+/// punctuation of the body: curly quotes and apostrophes, en and em dashes,
+/// ellipses. Nothing else of markdown applies: every other punctuation
+/// character is escaped first, so `*`, `<b>`, `&amp;` or a leading `1.`
+/// stay as written. Whitespace runs become one space.
+pub fn typographic(text: &str) -> String {
+    // The `x` keeps a leading `-`, `+` or `1.` from starting a list.
+    let mut md = String::with_capacity(text.len() + 16);
+    md.push('x');
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            md.push(' ');
+        }
+        for c in word.chars() {
+            if c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.') {
+                md.push('\\');
+            }
+            md.push(c);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for event in Parser::new_ext(&md, Options::ENABLE_SMART_PUNCTUATION) {
+        if let Event::Text(t) = event {
+            out.push_str(&t);
+        }
+    }
+    match out.strip_prefix('x') {
+        Some(rest) => rest.to_string(),
+        // Cannot happen: the `x` is plain text. Keep the input, not nothing.
+        None => text.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
 /// The plain text of one line of inline markdown, for titles.
 pub fn inline_plain(text: &str) -> String {
     let mut out = String::new();
@@ -1080,6 +1113,27 @@ mod tests {
                 .contains("<div class=\"table-wrap\" tabindex=\"0\"><table>")
         );
         assert_eq!(b.word_count, 10);
+    }
+
+    #[test]
+    fn titles_get_smart_punctuation_and_nothing_else_of_markdown() {
+        assert_eq!(
+            typographic("China's \"yes\" -- and 'maybe'... --- so"),
+            "China’s “yes” – and ‘maybe’… — so"
+        );
+        for literal in [
+            "1. Not a list",
+            "- Not a list",
+            "+ Not a list",
+            "# Not a heading",
+            "*Not* <b>bold</b> & `code` [link](x) \\ &amp; 2 * 3_4_",
+            "> not a quote",
+            "    not code",
+        ] {
+            assert_eq!(typographic(literal), literal.trim(), "{literal}");
+        }
+        assert_eq!(typographic("  two\n  lines\t here "), "two lines here");
+        assert_eq!(typographic(""), "");
     }
 
     #[test]

@@ -439,7 +439,7 @@ fn parse_briefing(
         diags,
         ok: true,
     };
-    let title = f.required(raw.title, "title", "\"…\"");
+    let title = markdown::typographic(&f.required(raw.title, "title", "\"…\""));
     let date = match &raw.date {
         Some(d) => f.date(d),
         None => {
@@ -480,7 +480,7 @@ fn parse_briefing(
         }
     }
     let (slug, slug_at) = f.slug(raw.slug, &file.path);
-    let summary = raw.summary.map(|s| s.into_inner().trim().to_string());
+    let summary = raw.summary.map(|s| markdown::typographic(s.get_ref()));
     let deal: Vec<DealPoint> = raw
         .deal
         .into_iter()
@@ -724,12 +724,12 @@ fn parse_page(
         diags,
         ok: true,
     };
-    let title = f.required(raw.title, "title", "\"…\"");
+    let title = markdown::typographic(&f.required(raw.title, "title", "\"…\""));
     let (slug, slug_at) = f.slug(raw.slug, &file.path);
     let ok = f.ok;
     let summary = raw
         .summary
-        .map(|s| s.trim().to_string())
+        .map(|s| markdown::typographic(&s))
         .filter(|s| !s.is_empty());
     Some(Page {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),
@@ -768,11 +768,11 @@ fn parse_explainer(
         diags,
         ok: true,
     };
-    let title = f.required(raw.title, "title", "\"…\"");
+    let title = markdown::typographic(&f.required(raw.title, "title", "\"…\""));
     let ok = f.ok;
     let summary = raw
         .summary
-        .map(|s| s.trim().to_string())
+        .map(|s| markdown::typographic(&s))
         .filter(|s| !s.is_empty());
     Some(Explainer {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),

@@ -374,3 +374,37 @@ fn report_counts_what_was_built() {
     assert_eq!(built.report.outputs, tree(&built.out).len());
     assert!(built.report.diagnostics.is_empty(), "{:#?}", built.diags());
 }
+
+#[test]
+fn front_matter_titles_and_summaries_get_smart_punctuation() {
+    let built = site(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        ),
+        (
+            "content/briefings/a.md",
+            &briefing(
+                "China's \"yes\" -- and *not* 2 < 3",
+                "2025-06-09",
+                "summary = \"It's 'framework'... not <b>deal</b>\"",
+                "Body.\n",
+            ),
+        ),
+    ])
+    .build()
+    .ok();
+    let page = built.read("briefings/a/index.html");
+    let title = "China’s “yes” – and *not* 2 &lt; 3";
+    assert!(
+        page.contains(&format!("<title>{title} — T</title>")),
+        "{page}"
+    );
+    assert!(main_of(&page).contains(title), "{}", main_of(&page));
+    let home = built.read("index.html");
+    assert!(
+        home.contains("It’s ‘framework’… not &lt;b&gt;deal&lt;/b&gt;"),
+        "{}",
+        main_of(&home)
+    );
+}

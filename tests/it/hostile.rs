@@ -131,8 +131,8 @@ fn front_matter_strings_are_escaped_in_html_and_feeds() {
     let atom = built.read("atom.xml");
     assert_eq!(
         xml_texts(&atom, "title")[1],
-        evil,
-        "the title survives escaping intact"
+        "<script>alert(“x”)</script> & ]]> ‘q’",
+        "the title survives escaping intact, with only its quotes made curly"
     );
     assert!(main_of(&built.read("briefings/a/index.html")).contains("&lt;script&gt;"));
 }
