@@ -6,6 +6,7 @@
 //! scrollable tables, and checks on links. Body problems are reported at
 //! their position in the file through the byte offsets pulldown-cmark gives.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -120,9 +121,12 @@ pub fn render(
 ) -> Body {
     // `[@…]` reaches us as a reference link without a definition: turn it
     // into a link to `cite:N`, N indexing the labels collected here.
-    let mut labels: Vec<Range<usize>> = Vec::new();
+    // The parser calls back while the renderer reads the labels, one event
+    // at a time: the events are never all held at once.
+    let labels: RefCell<Vec<Range<usize>>> = RefCell::default();
     let callback = |link: BrokenLink<'_>| {
         citation::is_citation(&link.reference).then(|| {
+            let mut labels = labels.borrow_mut();
             labels.push(link.span.clone());
             (
                 CowStr::from(format!("{CITE_SCHEME}{}", labels.len() - 1)),
@@ -130,19 +134,8 @@ pub fn render(
             )
         })
     };
-    let events: Vec<(Event, Range<usize>)> =
-        Parser::new_with_broken_link_callback(body, options(), Some(callback))
-            .into_offset_iter()
-            .collect();
-    for (event, range) in &events {
-        if let Some(name) = undefined_footnote(body, event, range) {
-            let span = range.start - 1 + offset..range.end + 1 + offset;
-            diags.push(
-                ctx.error(span, format!("footnote `{name}` is never defined"))
-                    .with_help(format!("add a definition: `[^{name}]: …` on its own line")),
-            );
-        }
-    }
+    let events =
+        Parser::new_with_broken_link_callback(body, options(), Some(callback)).into_offset_iter();
     let mut r = Renderer {
         ctx,
         body,
@@ -150,14 +143,14 @@ pub fn render(
         diags,
         registry,
         themes,
-        labels,
+        labels: &labels,
         in_citation: false,
         in_image: 0,
         deferred: Vec::new(),
         citations: Vec::new(),
         unresolved: Vec::new(),
         blocks: Vec::new(),
-        out: Vec::with_capacity(events.len()),
+        out: Vec::with_capacity(body.len() / 8),
         footnote_defs: HashMap::new(),
         footnote_spans: HashMap::new(),
         current_def: None,
@@ -172,6 +165,13 @@ pub fn render(
         words: 0,
     };
     for (event, range) in events {
+        if let Some(name) = undefined_footnote(body, &event, &range) {
+            let span = range.start - 1 + offset..range.end + 1 + offset;
+            r.diags.push(
+                ctx.error(span, format!("footnote `{name}` is never defined"))
+                    .with_help(format!("add a definition: `[^{name}]: …` on its own line")),
+            );
+        }
         r.event(event, range);
     }
     r.finish()
@@ -233,7 +233,7 @@ struct Renderer<'a, 'c> {
     registry: &'c Registry,
     themes: Themes,
     /// Body spans of the `[@…]` citations, indexed by `cite:N`.
-    labels: Vec<Range<usize>>,
+    labels: &'c RefCell<Vec<Range<usize>>>,
     /// Inside a citation's link: its text is not output.
     in_citation: bool,
     /// Inside an image: its text is the alt text.
@@ -476,7 +476,7 @@ impl<'a> Renderer<'a, '_> {
             return;
         };
         if self.in_image > 0 {
-            let span = self.labels[n].clone();
+            let span = self.labels.borrow()[n].clone();
             let d = self
                 .ctx
                 .warning(self.span(&span), "a citation in an image's description is not shown")
@@ -515,7 +515,7 @@ impl<'a> Renderer<'a, '_> {
     /// The items of citation `n`, each id checked against the registry;
     /// `None` (and the label as text) when it is malformed.
     fn citation_items(&mut self, n: usize) -> Option<Vec<citation::Item>> {
-        let span = self.labels.get(n).cloned()?;
+        let span = self.labels.borrow().get(n).cloned()?;
         // The label as written: between `[` and the first `]`.
         let label_start = span.start + 1;
         let label_end = self.body[label_start..span.end]
