@@ -427,12 +427,12 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(Event::End(TagEnd::Image));
             }
             Event::Text(text) => {
-                self.words += text.split_whitespace().count();
+                self.words += count_words(&text);
                 self.plain_text(&text);
                 self.emit(Event::Text(text));
             }
             Event::Code(code) => {
-                self.words += code.split_whitespace().count();
+                self.words += count_words(&code);
                 self.plain_text(&code);
                 self.emit(Event::Code(code));
             }
@@ -997,6 +997,19 @@ fn undefined_footnote<'e>(body: &str, event: &'e Event, range: &Range<usize>) ->
     (!escaped && closed && !name.is_empty() && !name.contains(char::is_whitespace)).then_some(name)
 }
 
+/// The words of `text` as `split_whitespace` counts them, without making
+/// each one a slice (the count runs over every text of every body).
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let space = c.is_whitespace();
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
+}
+
 /// `a`, `b`, … `z`, `aa`, … for the n-th back-reference (1-based).
 pub fn letter(n: usize) -> String {
     let mut n = n;
@@ -1113,6 +1126,15 @@ mod tests {
                 .contains("<div class=\"table-wrap\" tabindex=\"0\"><table>")
         );
         assert_eq!(b.word_count, 10);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_counted_as_split_whitespace_counts_them(
+            text in "[a-z .,\t\n\r\u{b}\u{c}\u{a0}\u{2003}é’-]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(count_words(&text), text.split_whitespace().count());
+        }
     }
 
     #[test]

@@ -665,10 +665,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn template(&self, name: &str, ctx: &Context, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        // Rendered straight into bytes sized for a typical page: tera's
+        // `render` starts at 2 KB, grows by copying, then checks the whole
+        // page is UTF-8 (it is: templates and values are strings).
+        const PAGE: usize = 32 * 1024;
+        let mut out = Vec::with_capacity(PAGE);
         self.theme
             .tera
-            .render(name, ctx)
-            .map(String::into_bytes)
+            .render_to(name, ctx, &mut out)
+            .map(|()| out)
             .map_err(|e| {
                 let mut d = theme::template_error(&self.theme.template_dir.join(name), &e);
                 d.message = format!(
