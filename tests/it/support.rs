@@ -350,9 +350,37 @@ pub fn xml_texts(xml: &str, tag: &str) -> Vec<String> {
     while let Some(i) = rest.find(&open) {
         rest = &rest[i + open.len()..];
         let end = rest.find(&close).expect("element is closed");
-        out.push(unescape(&rest[..end]));
+        out.push(xml_decode(&rest[..end]));
         rest = &rest[end..];
     }
+    out
+}
+
+/// XML character data as text: entities decoded, CDATA sections verbatim.
+pub fn xml_decode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("<![CDATA[") {
+        out.push_str(&unescape(&rest[..i]));
+        let section = &rest[i + 9..];
+        let end = section.find("]]>").expect("CDATA section is closed");
+        out.push_str(&section[..end]);
+        rest = &section[end + 3..];
+    }
+    out.push_str(&unescape(rest));
+    out
+}
+
+/// `xml` without its CDATA sections: the document's own markup.
+pub fn without_cdata(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(i) = rest.find("<![CDATA[") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find("]]>").expect("CDATA section is closed");
+        rest = &rest[i + end + 3..];
+    }
+    out.push_str(rest);
     out
 }
 
