@@ -998,7 +998,15 @@ impl<'a> Renderer<'a> {
             .filter_map(|e| chrono::DateTime::parse_from_rfc3339(&e.updated).ok())
             .max()
             .map_or_else(
-                || site.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                // A feed with no entries yet (the explainer before any point
+                // changes) is as new as the site's newest briefing, so two
+                // builds of the same content are the same bytes.
+                || {
+                    site.briefings.first().map_or_else(
+                        || site.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        |b| b.updated.unwrap_or(b.date).rfc3339(),
+                    )
+                },
                 |d| d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
             );
         let feed = Feed {

@@ -1765,3 +1765,31 @@ fn every_deal_point_problem_of_a_briefing_is_reported_at_once() {
         ]
     );
 }
+
+#[test]
+fn an_explainer_feed_without_changes_is_dated_by_the_newest_briefing() {
+    let built = site(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        ),
+        (
+            "content/explainer.md",
+            "+++\ntitle = \"The deal\"\n+++\nNothing is agreed yet.\n",
+        ),
+        (
+            "content/briefings/a.md",
+            &briefing("A", "2025-06-09", "updated = 2025-06-11", "Body.\n"),
+        ),
+        (
+            "content/briefings/b.md",
+            &briefing("B", "2025-06-10", "", "Body.\n"),
+        ),
+    ])
+    .build()
+    .ok();
+    let feed = built.read("explainer/atom.xml");
+    check_xml(&feed).unwrap();
+    // Not the build's clock: the same content builds to the same bytes.
+    assert_eq!(xml_texts(&feed, "updated"), ["2025-06-10T00:00:00Z"]);
+}
