@@ -484,7 +484,9 @@ impl<'a> Renderer<'a, '_> {
             self.diags.push(d);
             return;
         }
-        if self.current_def.is_some() {
+        // A heading is rendered to HTML as it closes, so a citation in a
+        // note's heading (rare) is numbered where it is written.
+        if self.current_def.is_some() && self.heading.is_none() {
             let slot = self.deferred.len();
             self.deferred.push(DeferredCitation {
                 items,

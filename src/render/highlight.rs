@@ -131,7 +131,7 @@ impl Scheme {
         {
             class(format_args!("k{i}"));
         }
-        for (flag, name) in FONT_STYLES {
+        for (flag, name, _) in FONT_STYLES {
             if style.font_style.contains(flag) {
                 class(format_args!("{name}"));
             }
@@ -158,22 +158,18 @@ impl Scheme {
                 hex(c)
             );
         }
-        for (_, name) in FONT_STYLES {
-            let rule = match name {
-                "b" => "font-weight: bold",
-                "i" => "font-style: italic",
-                _ => "text-decoration: underline",
-            };
+        for (_, name, rule) in FONT_STYLES {
             let _ = writeln!(css, "pre.code .{prefix}{name} {{ {rule}; }}");
         }
         css
     }
 }
 
-const FONT_STYLES: [(FontStyle, &str); 3] = [
-    (FontStyle::BOLD, "b"),
-    (FontStyle::ITALIC, "i"),
-    (FontStyle::UNDERLINE, "u"),
+/// Font styles: flag, class name (after the scheme's prefix), CSS.
+const FONT_STYLES: [(FontStyle, &str, &str); 3] = [
+    (FontStyle::BOLD, "b", "font-weight: bold"),
+    (FontStyle::ITALIC, "i", "font-style: italic"),
+    (FontStyle::UNDERLINE, "u", "text-decoration: underline"),
 ];
 
 /// The light and dark themes code is highlighted with (site.toml's

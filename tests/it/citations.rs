@@ -1395,3 +1395,22 @@ fn every_source_gets_a_page_and_a_sitemap_entry() {
     }
     assert!(locs.contains("https://example.org/brief/sources/"));
 }
+
+#[test]
+fn citations_in_a_notes_heading_and_table_are_numbered_and_linked() {
+    let built = with_registry(&[(
+        A,
+        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nText [@reex-prices].[^n]\n\n[^n]: A note.\n\n    ## Heading [@ishook-talks]\n\n    | a |\n    |---|\n    | cell [@reex-framework] |\n",
+    )])
+    .build()
+    .ok();
+    let html = built.read("briefings/a/index.html");
+    assert!(!html.contains('\0'), "no placeholder is left");
+    assert_eq!(broken_fragments(&html), Vec::<String>::new());
+    let mut numbers: Vec<usize> = markers(main_of(&html))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, [1, 2, 3]);
+}
