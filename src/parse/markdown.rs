@@ -922,10 +922,14 @@ pub fn citation_marker(
 /// Collapses whitespace and closes the gap a removed citation leaves before
 /// punctuation (`said so [@x].` reads `said so.` in plain text).
 fn close_gaps(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    [" .", " ,", " ;", " :", " ?", " !"]
-        .iter()
-        .fold(text, |s, p| s.replace(p, &p[1..]))
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() && !word.starts_with(['.', ',', ';', ':', '?', '!']) {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The sentence of `text` in which byte `at` falls, trimmed to a readable
@@ -1131,6 +1135,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// One pass does what joining the words and removing the space
+        /// before each punctuation mark in turn did.
+        #[test]
+        fn gaps_close_as_word_joining_and_replacing_would(
+            text in "[a .,;:?!\t\n\u{a0}]{0,30}"
+        ) {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let expected = [" .", " ,", " ;", " :", " ?", " !"]
+                .iter()
+                .fold(joined, |s, p| s.replace(p, &p[1..]));
+            proptest::prop_assert_eq!(close_gaps(&text), expected);
+        }
+
         #[test]
         fn words_are_counted_as_split_whitespace_counts_them(
             text in "[a-z .,\t\n\r\u{b}\u{c}\u{a0}\u{2003}é’-]{0,40}"
