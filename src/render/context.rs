@@ -12,6 +12,9 @@
 //!   canonical links, feeds and anything that leaves the site.
 //! - `*_html` and `content` fields are trusted HTML produced by brief; mark
 //!   them `| safe`. Everything else is plain text and is autoescaped.
+//! - In XML templates, `{{ x | cdata }}` writes a string as a CDATA section
+//!   (as the built-in atom.xml does with an entry's `content`), so HTML is
+//!   carried as written instead of escaped.
 
 use std::sync::Arc;
 
