@@ -597,7 +597,7 @@ impl<'a> Renderer<'a, '_> {
             html.push_str(&citation_marker(
                 number,
                 &anchor,
-                &source.reference_html(),
+                source.reference_html(),
                 item.locator.as_deref(),
             ));
         }

@@ -70,12 +70,19 @@ pub struct Source {
     pub note: Option<String>,
     /// Where the `[id]` table starts, for "unused source" warnings.
     pub at: Position,
+    /// [`Source::reference_html`], made once: every citation marker
+    /// carries it.
+    html: String,
 }
 
 impl Source {
     /// The formatted reference, as HTML: publisher, title (linked when
     /// there is a URL), date, accessed date. One format everywhere.
-    pub fn reference_html(&self) -> String {
+    pub fn reference_html(&self) -> &str {
+        &self.html
+    }
+
+    fn format_html(&self) -> String {
         let mut out = String::new();
         escape_into(&mut out, &self.publisher);
         out.push_str(", ");
@@ -309,7 +316,7 @@ fn validate(
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
-    Some(Source {
+    let mut source = Source {
         id,
         title: title?,
         publisher: publisher?,
@@ -322,7 +329,10 @@ fn validate(
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty()),
         at,
-    })
+        html: String::new(),
+    };
+    source.html = source.format_html();
+    Some(source)
 }
 
 /// An absolute http(s) URL with a host and no spaces.

@@ -201,7 +201,7 @@ impl Renderer<'_> {
                     markers.push(citation_marker(
                         n + 1,
                         &anchor,
-                        &source.reference_html(),
+                        source.reference_html(),
                         None,
                     ));
                     cited[n].uses.push(CitationUse {

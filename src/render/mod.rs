@@ -775,7 +775,7 @@ impl<'a> Renderer<'a> {
             accessed_display: s.accessed.map(|d| d.display()),
             kind: s.kind.map(|k| k.as_str()),
             note: s.note.clone(),
-            reference_html: s.reference_html(),
+            reference_html: s.reference_html().to_string(),
             path: self
                 .site
                 .config
