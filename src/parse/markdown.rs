@@ -858,15 +858,18 @@ pub fn inline_html(text: &str, mut on_unsafe: impl FnMut(&'static str)) -> Strin
 /// character is escaped first, so `*`, `<b>`, `&amp;` or a leading `1.`
 /// stay as written. Whitespace runs become one space.
 pub fn typographic(text: &str) -> String {
-    // The `x` keeps a leading `-`, `+` or `1.` from starting a list.
     let mut md = String::with_capacity(text.len() + 16);
-    md.push('x');
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
             md.push(' ');
         }
-        for c in word.chars() {
-            if c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.') {
+        for (j, c) in word.char_indices() {
+            // A leading `-` or `1.` would start a list (or a rule); quotes,
+            // dashes and dots elsewhere are what smart punctuation reads.
+            let starts_block = i == 0
+                && ((j == 0 && c == '-')
+                    || (c == '.' && j > 0 && word[..j].bytes().all(|b| b.is_ascii_digit())));
+            if starts_block || (c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.')) {
                 md.push('\\');
             }
             md.push(c);
@@ -878,11 +881,7 @@ pub fn typographic(text: &str) -> String {
             out.push_str(&t);
         }
     }
-    match out.strip_prefix('x') {
-        Some(rest) => rest.to_string(),
-        // Cannot happen: the `x` is plain text. Keep the input, not nothing.
-        None => text.split_whitespace().collect::<Vec<_>>().join(" "),
-    }
+    out
 }
 
 /// The plain text of one line of inline markdown, for titles.
@@ -1162,8 +1161,12 @@ mod tests {
             typographic("China's \"yes\" -- and 'maybe'... --- so"),
             "China’s “yes” – and ‘maybe’… — so"
         );
+        // A quote at the start opens, at the end closes.
+        assert_eq!(typographic("\"Yes,\" he said"), "“Yes,” he said");
+        assert_eq!(typographic("'Deal' or not"), "‘Deal’ or not");
         for literal in [
             "1. Not a list",
+            "2025. Not a list either",
             "- Not a list",
             "+ Not a list",
             "# Not a heading",
