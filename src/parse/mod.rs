@@ -39,6 +39,8 @@ pub struct Briefing {
     pub updated: Option<PubDate>,
     /// Front matter `summary`, else the first paragraph's plain text.
     pub summary: String,
+    /// The meta description: see [`summary_and_description`].
+    pub description: String,
     pub tags: Vec<TagName>,
     pub draft: bool,
     pub slug: String,
@@ -64,6 +66,7 @@ pub struct Page {
     pub path: PathBuf,
     pub title: String,
     pub summary: String,
+    pub description: String,
     pub slug: String,
     pub slug_at: Position,
     pub draft: bool,
@@ -77,6 +80,7 @@ pub struct Explainer {
     pub path: PathBuf,
     pub title: String,
     pub summary: String,
+    pub description: String,
     pub body: Body,
     pub fingerprint: u64,
 }
@@ -212,6 +216,56 @@ pub fn parse_file(
         }
         FileKind::Sources => None,
     }
+}
+
+/// Longest meta description made from a first paragraph, in characters:
+/// about what search results and link previews show before they cut.
+const DESCRIPTION_MAX: usize = 160;
+
+/// A file's summary (front matter `summary`, else the first paragraph) and
+/// its meta description. A written summary is the description as it
+/// stands: the writer chose it. A first paragraph longer than
+/// [`DESCRIPTION_MAX`] is cut to the whole sentences that fit (when they
+/// make at least half of it), else to the words that fit, and an ellipsis.
+fn summary_and_description(written: Option<&str>, body: &Body) -> (String, String) {
+    if let Some(s) = written.map(markdown::typographic).filter(|s| !s.is_empty()) {
+        return (s.clone(), s);
+    }
+    let summary = body.first_paragraph.clone();
+    let description = shorten(&summary, DESCRIPTION_MAX);
+    (summary, description)
+}
+
+/// `text` in at most `max` characters, cut as [`summary_and_description`]
+/// says.
+fn shorten(text: &str, max: usize) -> String {
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return text.to_string();
+    };
+    // `head` plus the character after it, so a sentence ending exactly at
+    // the limit is seen as ending.
+    let next = text[cut..].chars().next().map_or(0, char::len_utf8);
+    let head = &text[..cut + next];
+    let sentence_end = head
+        .char_indices()
+        .zip(head.chars().skip(1))
+        .filter(|((_, c), after)| matches!(c, '.' | '?' | '!' | '”' | '’') && after.is_whitespace())
+        .map(|((i, c), _)| i + c.len_utf8())
+        // A closing quote ends a sentence only after . ? or !
+        .filter(|&end| {
+            text[..end]
+                .trim_end_matches(['”', '’'])
+                .ends_with(['.', '?', '!'])
+        })
+        .last();
+    if let Some(end) = sentence_end.filter(|&end| text[..end].chars().count() >= max / 2) {
+        return text[..end].to_string();
+    }
+    let words = head[..cut]
+        .rfind(char::is_whitespace)
+        .map_or(&head[..cut], |i| &head[..i]);
+    let words = words.trim_end_matches(|c: char| c.is_whitespace() || ",;:—–-(“‘".contains(c));
+    format!("{words}…")
 }
 
 /// Hash of a file's path and text and of the registry entries its body cites.
@@ -480,7 +534,8 @@ fn parse_briefing(
         }
     }
     let (slug, slug_at) = f.slug(raw.slug, &file.path);
-    let summary = raw.summary.map(|s| markdown::typographic(s.get_ref()));
+    let (summary, description) =
+        summary_and_description(raw.summary.as_ref().map(|s| s.get_ref().as_str()), &body);
     let deal: Vec<DealPoint> = raw
         .deal
         .into_iter()
@@ -494,9 +549,8 @@ fn parse_briefing(
         title,
         date: date.filter(|_| ok)?,
         updated,
-        summary: summary
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| body.first_paragraph.clone()),
+        summary,
+        description,
         tags,
         draft: raw.draft,
         slug,
@@ -727,15 +781,13 @@ fn parse_page(
     let title = markdown::typographic(&f.required(raw.title, "title", "\"…\""));
     let (slug, slug_at) = f.slug(raw.slug, &file.path);
     let ok = f.ok;
-    let summary = raw
-        .summary
-        .map(|s| markdown::typographic(&s))
-        .filter(|s| !s.is_empty());
+    let (summary, description) = summary_and_description(raw.summary.as_deref(), &body);
     Some(Page {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),
         path: file.path.clone(),
         title,
-        summary: summary.unwrap_or_else(|| body.first_paragraph.clone()),
+        summary,
+        description,
         slug,
         slug_at,
         draft: raw.draft,
@@ -770,16 +822,52 @@ fn parse_explainer(
     };
     let title = markdown::typographic(&f.required(raw.title, "title", "\"…\""));
     let ok = f.ok;
-    let summary = raw
-        .summary
-        .map(|s| markdown::typographic(&s))
-        .filter(|s| !s.is_empty());
+    let (summary, description) = summary_and_description(raw.summary.as_deref(), &body);
     Some(Explainer {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),
         path: file.path.clone(),
         title,
-        summary: summary.unwrap_or_else(|| body.first_paragraph.clone()),
+        summary,
+        description,
         body,
     })
     .filter(|_| ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn short_text_is_kept() {
+        assert_eq!(shorten("One sentence.", 20), "One sentence.");
+        assert_eq!(shorten("exactly ten", 11), "exactly ten");
+    }
+
+    #[test]
+    fn cut_after_the_last_whole_sentence_that_fits() {
+        let text = "The first sentence is long. The second one too. The third runs past the end.";
+        assert_eq!(
+            shorten(text, 50),
+            "The first sentence is long. The second one too."
+        );
+        // A sentence ending exactly at the limit counts.
+        assert_eq!(shorten("Ends here. Then more words.", 10), "Ends here.");
+        // A closing quote after the full stop belongs to the sentence.
+        assert_eq!(
+            shorten("He called it “routine.” Then he left the room at once.", 30),
+            "He called it “routine.”"
+        );
+    }
+
+    #[test]
+    fn cut_at_a_word_when_the_sentences_are_too_short_or_too_long() {
+        assert_eq!(
+            shorten("Short. Then a very long sentence that goes on and on.", 30),
+            "Short. Then a very long…"
+        );
+        assert_eq!(shorten("one two, three four", 12), "one two…");
+        // No space at all: cut inside the word, on a character boundary.
+        assert_eq!(shorten("ééééééééé", 4), "éééé…");
+    }
 }

@@ -286,7 +286,7 @@ impl Renderer<'_> {
         let description = site
             .explainer
             .as_ref()
-            .map_or_else(String::new, |e| e.summary.clone());
+            .map_or_else(String::new, |e| e.description.clone());
         let feed = Some(explainer.feed_url.clone());
         let mut ctx: Context = self.context(
             "explainer/",

@@ -439,7 +439,7 @@ impl<'a> Renderer<'a> {
                 let mut ctx = self.context(
                     &path,
                     format!("{} — {}", b.title, site.config.title),
-                    b.summary.clone(),
+                    b.description.clone(),
                     "briefing",
                     None,
                 );
@@ -566,7 +566,7 @@ impl<'a> Renderer<'a> {
                 let mut ctx = self.context(
                     &path,
                     format!("{} — {}", p.title, site.config.title),
-                    p.summary.clone(),
+                    p.description.clone(),
                     "page",
                     None,
                 );
@@ -885,7 +885,7 @@ impl<'a> Renderer<'a> {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": b.title,
-            "description": b.summary,
+            "description": b.description,
             "datePublished": s.datetime,
             "dateModified": b.updated.unwrap_or(b.date).rfc3339(),
             "url": s.url,

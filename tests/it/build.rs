@@ -408,3 +408,44 @@ fn front_matter_titles_and_summaries_get_smart_punctuation() {
         main_of(&home)
     );
 }
+
+#[test]
+fn meta_description_is_a_short_first_paragraph_or_the_written_summary() {
+    let long = "Officials from both governments met in London for two days of talks. They agreed on a framework. \
+                Neither side published the text, and the details of export licences, \
+                quotas and timelines were left for later rounds of talks.";
+    let written = "A summary the writer wrote, longer than the limit on purpose: \
+                   it goes on past one hundred and sixty characters so that a cut \
+                   would show, and it must be kept exactly as written.";
+    let built = site(&[
+        (
+            "content/briefings/a.md",
+            &briefing("A", "2025-06-01", "", long),
+        ),
+        (
+            "content/briefings/b.md",
+            &briefing("B", "2025-06-02", &format!("summary = {written:?}"), long),
+        ),
+    ])
+    .build()
+    .ok();
+    let a = built.read("briefings/a/index.html");
+    let short = "Officials from both governments met in London for two days of talks. They agreed on a framework.";
+    assert_eq!(
+        tag_with(&a, "name=\"description\""),
+        format!("<meta name=\"description\" content=\"{short}\">")
+    );
+    assert!(tag_with(&a, "og:description").contains(&format!("content=\"{short}\"")));
+    let json = inner(&a, "<script type=\"application/ld+json\"", "</script>");
+    assert!(
+        json.contains(&format!("\"description\":\"{short}\"")),
+        "{json}"
+    );
+    assert!(main_of(&built.read("index.html")).contains("left for later rounds of talks."));
+
+    let b = built.read("briefings/b/index.html");
+    assert_eq!(
+        tag_with(&b, "name=\"description\""),
+        format!("<meta name=\"description\" content=\"{written}\">")
+    );
+}
