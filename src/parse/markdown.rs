@@ -560,20 +560,23 @@ impl<'a> Renderer<'a, '_> {
     }
 
     /// Numbers the items of one citation and records their uses: the
-    /// markers' HTML, and (source, use) of each use recorded.
+    /// markers' HTML, and (source, use) of each use recorded. Sources are
+    /// numbered in the order written, and the markers of a group are shown
+    /// in number order, as numeric citation styles do (`[@c; @a]` after
+    /// `[@a]` reads "1, 2", not "2, 1"); unknown ids come last.
     fn markers(&mut self, items: Vec<citation::Item>) -> (String, Vec<(usize, usize)>) {
-        let mut html = String::from("<sup class=\"cite-group\" data-pagefind-ignore>");
         let mut uses = Vec::new();
-        for (k, item) in items.into_iter().enumerate() {
-            if k > 0 {
-                html.push_str("<span class=\"cite-sep\">,</span>");
-            }
+        let mut shown: Vec<(usize, String)> = Vec::with_capacity(items.len());
+        for item in items {
             let Some(source) = self.registry.get(&item.id) else {
                 // Reported: unknown above, or with errors in sources.toml.
                 if self.registry.is_invalid(&item.id) {
                     self.unresolved.push(item.id.clone());
                 }
-                html.push_str("<span class=\"cite cite--unknown\">?</span>");
+                shown.push((
+                    usize::MAX,
+                    "<span class=\"cite cite--unknown\">?</span>".to_string(),
+                ));
                 continue;
             };
             let number = match self.citations.iter().position(|c| c.id == item.id) {
@@ -594,12 +597,22 @@ impl<'a> Renderer<'a, '_> {
                 context: String::new(),
             });
             uses.push((number - 1, cited.uses.len() - 1));
-            html.push_str(&citation_marker(
+            let marker = citation_marker(
                 number,
                 &anchor,
                 source.reference_html(),
                 item.locator.as_deref(),
-            ));
+            );
+            shown.push((number, marker));
+        }
+        // Stable: one source cited twice keeps its uses in written order.
+        shown.sort_by_key(|(number, _)| *number);
+        let mut html = String::from("<sup class=\"cite-group\" data-pagefind-ignore>");
+        for (k, (_, marker)) in shown.iter().enumerate() {
+            if k > 0 {
+                html.push_str("<span class=\"cite-sep\">,</span>");
+            }
+            html.push_str(marker);
         }
         html.push_str("</sup>");
         (html, uses)

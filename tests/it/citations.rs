@@ -307,6 +307,33 @@ fn the_same_source_twice_in_one_citation_reuses_its_number() {
     );
 }
 
+#[test]
+fn a_group_shows_its_numbers_in_order() {
+    // reex-framework is 1 and ishook-talks 2 before the group is read; the
+    // group, written 3, 2, 1, shows 1, 2, 3 with each marker's own anchor
+    // and tooltip, and its locator stays with its source.
+    let built = with_registry(&[(
+        A,
+        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nFirst [@reex-framework] and [@ishook-talks].\n\nThen [@reex-prices, p. 4; @ishook-talks; @reex-framework].\n",
+    )])
+    .build()
+    .ok();
+    let html = built.read("briefings/a/index.html");
+    let group = inner(main_of(&html), "Then <sup class=\"cite-group\"", "</sup>");
+    assert_eq!(
+        markers(group),
+        [
+            (1, "cite-1-b".to_string()),
+            (2, "cite-2-b".to_string()),
+            (3, "cite-3-a".to_string()),
+        ]
+    );
+    let third = between(group, "id=\"cite-3-a-pop\">", "</span></span>");
+    assert!(third.contains("p. 4"), "{third}");
+    // The reference list still counts each use once, in reading order.
+    assert!(main_of(&html).contains("href=\"#cite-3-a\""));
+}
+
 // ---------------------------------------------------------------------------
 // Where citations may and may not appear
 
