@@ -1147,6 +1147,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn packing_gives_back_the_same_html(
+            // Repetitive markup, as a body is, and any text between.
+            parts in proptest::collection::vec(
+                proptest::prop_oneof!["<p>|</p>\n|<span class=\"l2 d3\">", "\\PC{0,300}"],
+                0..80,
+            )
+        ) {
+            let html = parts.concat();
+            proptest::prop_assert_eq!(PackedHtml::pack(&html).unpack(), html);
+        }
+
         /// One pass does what joining the words and removing the space
         /// before each punctuation mark in turn did.
         #[test]
