@@ -24,10 +24,9 @@ use cli::{Cli, Command};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-// mimalloc's `mi_option_purge_delay` and `mi_option_allow_thp` (v3's
-// `mimalloc.h`; the Rust bindings name no constant for them).
+// mimalloc's `mi_option_purge_delay` (v3's `mimalloc.h`; the Rust bindings
+// name no constant for it).
 const MI_OPTION_PURGE_DELAY: c_int = 15;
-const MI_OPTION_ALLOW_THP: c_int = 43;
 
 unsafe extern "C" {
     fn mi_option_set(option: c_int, value: c_long);
@@ -46,16 +45,13 @@ unsafe extern "C" {
 /// every touched 2 MiB of an arena in full. Without them, 10 interleaved
 /// runs each on the 10,000-briefing site (tmpfs output): peak 224 -> 197
 /// MiB, median wall 3.37 -> 3.30 s: 46,700 small page faults instead of
-/// 590, which zeroing less memory pays for. mimalloc reads its option
-/// when it maps memory, but it maps its first arena before `main`, so the
-/// process-wide switch that it would set at start-up (`PR_SET_THP_DISABLE`)
-/// is set here by hand.
+/// 590, which zeroing less memory pays for. mimalloc's own `allow_thp`
+/// option is read at start-up, before `main`, so the process-wide switch it
+/// would set (`PR_SET_THP_DISABLE`, which overrides mimalloc's madvise) is
+/// set here instead.
 fn tune_allocator() {
-    // SAFETY: sets documented integer options; no other thread runs yet.
-    unsafe {
-        mi_option_set(MI_OPTION_PURGE_DELAY, -1);
-        mi_option_set(MI_OPTION_ALLOW_THP, 0);
-    }
+    // SAFETY: sets one documented integer option; no other thread runs yet.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     #[cfg(target_os = "linux")]
     {
         const PR_SET_THP_DISABLE: c_int = 41;
