@@ -261,9 +261,9 @@ fn shorten(text: &str, max: usize) -> String {
     if let Some(end) = sentence_end.filter(|&end| text[..end].chars().count() >= max / 2) {
         return text[..end].to_string();
     }
-    let words = head[..cut]
+    let words = text[..cut]
         .rfind(char::is_whitespace)
-        .map_or(&head[..cut], |i| &head[..i]);
+        .map_or(&text[..cut], |i| &text[..i]);
     let words = words.trim_end_matches(|c: char| c.is_whitespace() || ",;:—–-(“‘".contains(c));
     format!("{words}…")
 }

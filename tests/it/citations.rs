@@ -330,7 +330,7 @@ fn a_group_shows_its_numbers_in_order() {
     );
     let third = between(group, "id=\"cite-3-a-pop\">", "</span></span>");
     assert!(third.contains("p. 4"), "{third}");
-    // The reference list still counts each use once, in reading order.
+    // The reference list links back to the reordered marker.
     assert!(main_of(&html).contains("href=\"#cite-3-a\""));
 }
 
