@@ -237,7 +237,7 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
 /// `output` only if there were no errors.
 pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
     let start = Instant::now();
-    if let Some(why) = write::refuse_reason(&opts.root, output) {
+    if let Some(why) = write::check_output(&opts.root, output) {
         return Err(Error::Usage(format!(
             "refusing to write the site into {}: {why}",
             output.display()

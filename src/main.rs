@@ -79,6 +79,9 @@ fn main() -> ExitCode {
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Build(args) => {
+            // An interrupted build removes its staging folder before exiting.
+            brief::write::clean_up_on_signals()
+                .map_err(|e| anyhow::anyhow!("cannot handle signals: {e}"))?;
             let mut opts = Options::new(&args.root);
             opts.publish = Publish {
                 drafts: args.drafts,

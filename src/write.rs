@@ -1,19 +1,70 @@
-//! Stage 5: outputs -> disk, atomically.
+//! Stage 5: outputs -> disk, atomically, without ever destroying what brief
+//! did not write.
 //!
-//! A build writes into a fresh staging directory next to the output and
-//! swaps it in only when everything rendered, so a failed build leaves the
-//! previous output exactly as it was. Output directories that would destroy
-//! the site (its root, `content/`, an ancestor, `/`, a home directory) are
-//! refused before anything is written.
+//! In: the output folder a build was asked for, then rendered outputs
+//! ([`Sink::write`]). Out: that folder, replaced whole, or left exactly as it
+//! was.
+//!
+//! - [`check_output`] runs before anything is rendered. It refuses folders
+//!   whose loss would destroy the site (its root, `content/`, an ancestor,
+//!   `/`, a home folder), a file where the folder should go, and a
+//!   non-empty folder brief did not write (one without the [`MARKER`] file,
+//!   other than the site's own `public/`). It also checks that everything
+//!   the swap will rename or delete can be renamed and deleted, so a swap
+//!   never starts that cannot finish.
+//! - A build writes into a fresh staging folder next to the output and
+//!   swaps it in only when everything rendered ([`Staging::commit`]).
+//! - SIGINT and SIGTERM remove the staging folder (and a replaced output
+//!   not yet deleted) before the process exits ([`clean_up_on_signals`]);
+//!   a build also removes what a killed build of the same output left.
 
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use crate::render::Sink;
 
-/// Why an output directory is refused.
-pub fn refuse_reason(root: &Path, output: &Path) -> Option<String> {
+/// Written into every output brief makes: a folder holding it may be
+/// replaced by the next build; a non-empty folder without it is never
+/// touched.
+pub const MARKER: &str = ".brief-output";
+
+const MARKER_TEXT: &str = "This folder was written by `brief build` and is replaced whole by the next build.\nAnything you put here will be deleted then.\n";
+
+/// Why `output` may not be written to, or `None` if the build may replace it.
+pub fn check_output(root: &Path, output: &Path) -> Option<String> {
+    if let Some(why) = destroys_site(root, output) {
+        return Some(why);
+    }
+    let meta = match fs::metadata(output) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(e) => return Some(format!("cannot look at it: {e}")),
+    };
+    if !meta.is_dir() {
+        return Some(
+            "it is a file, and a build writes a whole folder there; nothing was touched \
+             (choose a folder name for --output)"
+                .into(),
+        );
+    }
+    let own_default = absolute(output) == absolute(&root.join("public"));
+    if !own_default && !output.join(MARKER).is_file() && !is_empty_dir(output) {
+        return Some(format!(
+            "it is not empty and brief did not write it (it has no {MARKER} file), \
+             so building would delete what is in it; nothing was touched \
+             (choose a new or empty folder for --output, or delete this one first \
+             if you mean to replace it)"
+        ));
+    }
+    replaceable(output).err()
+}
+
+/// Outputs whose replacement would destroy the site or the user's files.
+fn destroys_site(root: &Path, output: &Path) -> Option<String> {
     let root = absolute(root);
     let output = absolute(output);
     if output.parent().is_none() {
@@ -33,6 +84,53 @@ pub fn refuse_reason(root: &Path, output: &Path) -> Option<String> {
         }
     }
     None
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+/// Checks that an existing output can be swapped out and deleted: its
+/// parent and every folder in it writable and searchable by this process.
+fn replaceable(output: &Path) -> Result<(), String> {
+    let parent = absolute(output)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    if !writable(&parent) {
+        return Err(format!(
+            "its parent folder {} is not writable, so the build could not swap it in",
+            parent.display()
+        ));
+    }
+    for entry in walkdir::WalkDir::new(output) {
+        let entry = entry.map_err(|e| format!("cannot read it: {e}"))?;
+        if entry.file_type().is_dir() && !writable(entry.path()) {
+            return Err(format!(
+                "{} is read-only, so the previous output could not be deleted; nothing was \
+                 touched (make it writable, e.g. `chmod -R u+w {}`, or choose another --output)",
+                entry.path().display(),
+                output.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// True if this process may create and delete entries in `dir`.
+#[cfg(unix)]
+fn writable(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path; access() only reads it.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(dir: &Path) -> bool {
+    fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly())
 }
 
 /// A canonical absolute path where possible, else a lexically cleaned one
@@ -78,8 +176,103 @@ fn absolute(p: &Path) -> PathBuf {
     base
 }
 
+/// Folders a signal must remove before the process exits: the staging
+/// folder, and a replaced output while it is being deleted. Held across a
+/// swap's two renames, so a signal never lands between them.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Set by a signal: every later write fails, so no thread refills the
+/// staging folder being removed.
+static CANCELLED: AtomicBool = AtomicBool::new(false);
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// On SIGINT or SIGTERM (and SIGHUP), removes the folders of a build in
+/// progress, then exits with 128 + the signal's number, as a shell
+/// reports a process killed by it. Call once, before building.
+pub fn clean_up_on_signals() -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("brief-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                CANCELLED.store(true, Ordering::SeqCst);
+                let dirs = pending();
+                // A write that passed the check before the flag was set may
+                // recreate a folder in the staging tree: remove it twice.
+                for _ in 0..2 {
+                    for dir in dirs.iter() {
+                        let _ = fs::remove_dir_all(dir);
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
+}
+
+/// The name of a sibling of `output` used during a build:
+/// `.<name>.<what>-<pid>`.
+fn sibling(output: &Path, what: &str, pid: u32) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    output.with_file_name(format!(".{name}.{what}-{pid}"))
+}
+
+/// Removes the staging and old folders a killed build of `output` left: a
+/// sibling named as [`sibling`] names them, written by brief (it holds the
+/// [`MARKER`]), whose process is gone.
+fn remove_leftovers(output: &Path) {
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest
+            .strip_prefix("staging-")
+            .or_else(|| rest.strip_prefix("old-"))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let path = entry.path();
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !is_running(pid)
+            && path.join(MARKER).is_file()
+        {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// True if a process with this id exists (it may belong to another user).
+#[cfg(unix)]
+fn is_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn is_running(_pid: u32) -> bool {
+    true
+}
+
 /// A staging directory that becomes the output on [`Staging::commit`] and
-/// disappears on drop otherwise.
+/// disappears on drop (or on a signal) otherwise.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
@@ -87,52 +280,55 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Creates `.<name>.staging-<pid>` next to `output`.
+    /// Creates `.<name>.staging-<pid>` next to `output`, with the
+    /// [`MARKER`] in it, after removing what killed builds left there.
     pub fn create(output: &Path) -> io::Result<Staging> {
         let output = absolute(output);
         let parent = output
             .parent()
             .ok_or_else(|| io::Error::other("output has no parent directory"))?;
         fs::create_dir_all(parent)?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        remove_leftovers(&output);
+        let dir = sibling(&output, "staging", std::process::id());
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir(&dir)?;
-        Ok(Staging {
+        pending().push(dir.clone());
+        let staging = Staging {
             dir,
             output,
             committed: false,
-        })
+        };
+        fs::write(staging.dir.join(MARKER), MARKER_TEXT)?;
+        Ok(staging)
     }
 
-    /// Swaps the staging directory in for the output.
+    /// Swaps the staging directory in for the output, and deletes the
+    /// previous output.
     pub fn commit(mut self) -> io::Result<()> {
-        let parent = self.output.parent().expect("checked in create");
-        let name = self
-            .output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let had_output = self.output.exists();
-        if had_output {
-            fs::rename(&self.output, &old)?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.output) {
-            // Put the previous output back before reporting.
+        let old = sibling(&self.output, "old", std::process::id());
+        {
+            let mut pending = pending();
+            let had_output = self.output.exists();
             if had_output {
-                let _ = fs::rename(&old, &self.output);
+                fs::rename(&self.output, &old)?;
+                pending.push(old.clone());
             }
-            return Err(e);
+            if let Err(e) = fs::rename(&self.dir, &self.output) {
+                // Put the previous output back before reporting.
+                if had_output && fs::rename(&old, &self.output).is_ok() {
+                    pending.retain(|p| *p != old);
+                }
+                return Err(e);
+            }
+            pending.retain(|p| *p != self.dir);
+            self.committed = true;
         }
-        self.committed = true;
-        if had_output {
-            fs::remove_dir_all(&old)?;
+        if old.exists() {
+            let removed = fs::remove_dir_all(&old);
+            pending().retain(|p| *p != old);
+            removed?;
         }
         Ok(())
     }
@@ -142,12 +338,19 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
+            pending().retain(|p| *p != self.dir);
         }
     }
 }
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        if CANCELLED.load(Ordering::Relaxed) {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "build interrupted",
+            ));
+        }
         let target = safe_join(&self.dir, path)?;
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
@@ -188,15 +391,15 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         let root = site.path();
         fs::create_dir_all(root.join("content")).unwrap();
-        assert!(refuse_reason(root, root).is_some());
-        assert!(refuse_reason(root, &root.join("content")).is_some());
-        assert!(refuse_reason(root, &root.join("content/x")).is_some());
-        assert!(refuse_reason(root, root.parent().unwrap()).is_some());
-        assert!(refuse_reason(root, Path::new("/")).is_some());
-        assert!(refuse_reason(root, &root.join("public/../content")).is_some());
-        assert_eq!(refuse_reason(root, &root.join("public")), None);
+        assert!(check_output(root, root).is_some());
+        assert!(check_output(root, &root.join("content")).is_some());
+        assert!(check_output(root, &root.join("content/x")).is_some());
+        assert!(check_output(root, root.parent().unwrap()).is_some());
+        assert!(check_output(root, Path::new("/")).is_some());
+        assert!(check_output(root, &root.join("public/../content")).is_some());
+        assert_eq!(check_output(root, &root.join("public")), None);
         if let Some(home) = std::env::var_os("HOME") {
-            assert!(refuse_reason(root, Path::new(&home)).is_some());
+            assert!(check_output(root, Path::new(&home)).is_some());
         }
     }
 

@@ -162,3 +162,198 @@ fn output_elsewhere_is_fine() {
     assert_eq!(report.errors(), 0, "{:#?}", lines(&report));
     assert!(out.join("index.html").is_file());
 }
+
+/// A folder of the writer's own, with a file and a git repository in it.
+fn unrelated_folder(s: &TempSite) -> std::path::PathBuf {
+    let dir = s.outer().join("notes");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join("todo.txt"), "call the ministry\n").unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    dir
+}
+
+#[test]
+fn output_dot_in_an_unrelated_folder_is_refused_and_nothing_is_touched() {
+    let s = sample_site("https://example.org/");
+    let notes = unrelated_folder(&s);
+    let before = tree(s.outer());
+    let run = brief_in(
+        &notes,
+        &[
+            "build",
+            "--root",
+            s.root().to_str().unwrap(),
+            "--output",
+            ".",
+        ],
+    );
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.starts_with("error: refusing to write the site into .: it is not empty and brief did not write it (it has no .brief-output file)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("choose a new or empty folder for --output")
+    );
+    assert!(
+        tree(s.outer()) == before,
+        "something was written or deleted"
+    );
+    assert!(notes.join(".git/HEAD").is_file());
+}
+
+#[test]
+fn a_folder_brief_wrote_is_replaced_and_an_empty_one_is_used() {
+    let s = sample_site("https://example.org/");
+    let out = s.outer().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let run = s.brief(&["build", "--output", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(out.join(".brief-output").is_file());
+    std::fs::write(out.join("stale.html"), "old").unwrap();
+    let run = s.brief(&["build", "--output", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(
+        !out.join("stale.html").exists(),
+        "the output is replaced whole"
+    );
+    assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn the_sites_own_public_folder_is_replaced_even_without_the_marker() {
+    // Outputs of brief before the marker existed are still replaced.
+    let s = sample_site("https://example.org/");
+    s.write("public/old.html", "from an older brief");
+    let run = s.brief(&["build"]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(!s.path("public/old.html").exists());
+    assert!(s.path("public/.brief-output").is_file());
+}
+
+#[test]
+fn a_file_at_the_output_path_is_refused_untouched() {
+    let s = sample_site("https://example.org/");
+    s.write("notes.txt", "my notes\n");
+    let before = tree(s.outer());
+    let run = brief_in(s.root(), &["build", "--output", "notes.txt"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert_eq!(
+        run.stderr.trim(),
+        "error: refusing to write the site into notes.txt: it is a file, and a build writes a whole folder there; nothing was touched (choose a folder name for --output)"
+    );
+    assert!(
+        tree(s.outer()) == before,
+        "something was written or deleted"
+    );
+}
+
+#[test]
+fn a_read_only_previous_output_is_refused_before_anything_is_swapped() {
+    let s = sample_site("https://example.org/");
+    let built = s.build().ok();
+    drop(built);
+    hand_to_unprivileged(s.outer());
+    let locked = s.path("public/briefings");
+    let chmod = |mode: &str| {
+        let ok = std::process::Command::new("chmod")
+            .args([mode])
+            .arg(&locked)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    };
+    chmod("555");
+    let before = tree(s.outer());
+    let run = brief_unprivileged(s.root(), &["build"]);
+    chmod("755");
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains("public/briefings is read-only, so the previous output could not be deleted; nothing was touched"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        tree(s.outer()) == before,
+        "something was written or deleted"
+    );
+    assert_eq!(leftovers(s.root()), Vec::<String>::new());
+}
+
+#[test]
+fn a_build_removes_what_killed_builds_left_and_only_that() {
+    let s = sample_site("https://example.org/");
+    // Process ids no process has: above the kernel's largest.
+    let dead = [".public.staging-4194305", ".public.old-4194306"];
+    for name in dead {
+        s.write(&format!("{name}/.brief-output"), "");
+        s.write(&format!("{name}/index.html"), "half a site");
+    }
+    // Not brief's: no marker, or a name brief never uses.
+    s.write(".public.old-4194307/mine.txt", "keep");
+    s.write(".public.staging-x/.brief-output", "");
+    let run = s.brief(&["build"]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let mut left = leftovers(s.root());
+    left.sort();
+    assert_eq!(left, [".public.old-4194307", ".public.staging-x"]);
+}
+
+#[test]
+fn an_interrupted_build_leaves_no_staging_folder_and_the_old_output() {
+    // Big enough that the build is still rendering when the signal comes.
+    let mut files: Vec<(String, String)> = (0..1500)
+        .map(|i| {
+            (
+                format!("content/briefings/2025-05-01-b{i}.md"),
+                briefing(
+                    &format!("Briefing {i}"),
+                    "2025-05-01",
+                    "tags = [\"minerals\"]",
+                    &"Officials met in London to talk about magnets. ".repeat(40),
+                ),
+            )
+        })
+        .collect();
+    files.push(("site.toml".into(), SITE_TOML.into()));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let s = site(&refs);
+    for signal in ["INT", "TERM"] {
+        std::fs::create_dir_all(s.path("public")).unwrap();
+        s.write("public/index.html", "the previous build");
+        let before = tree(&s.path("public"));
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["build", "--no-search"])
+            .current_dir(s.root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        let staging = s.path(&format!(".public.staging-{}", child.id()));
+        while !staging.join("briefings").exists() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "no staging folder appeared"
+            );
+            assert!(child.try_wait().unwrap().is_none(), "the build ended first");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        let expected = if signal == "INT" { 130 } else { 143 };
+        assert_eq!(status.code(), Some(expected), "SIG{signal}");
+        assert_eq!(leftovers(s.root()), Vec::<String>::new(), "SIG{signal}");
+        assert!(tree(&s.path("public")) == before, "SIG{signal}");
+    }
+}

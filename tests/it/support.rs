@@ -232,8 +232,64 @@ const HANG: Duration = Duration::from_secs(60);
 
 /// Runs the `brief` binary; panics if it runs longer than a minute.
 pub fn brief(args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
-        .args(args)
+    brief_in(Path::new("."), args)
+}
+
+/// Runs the `brief` binary with `dir` as its working directory, as a
+/// writer does from inside a folder.
+pub fn brief_in(dir: &Path, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_brief"));
+    command.args(args).current_dir(dir);
+    run(command, args)
+}
+
+/// The user id the unprivileged runs below use when the tests run as root:
+/// `nobody`, for whom file permissions apply.
+pub const NOBODY: u32 = 65534;
+
+/// True when the tests run as root, for whom no file permission applies.
+pub fn is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().expect("run id -u");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+/// Makes `dir` (a test's temporary folder) the unprivileged user's, so
+/// [`brief_unprivileged`] can work in it; nothing to do unless root.
+pub fn hand_to_unprivileged(dir: &Path) {
+    if is_root() {
+        let status = Command::new("chown")
+            .args(["-R", &format!("{NOBODY}:{NOBODY}")])
+            .arg(dir)
+            .status()
+            .expect("run chown");
+        assert!(status.success(), "chown {}", dir.display());
+    }
+}
+
+/// Runs the binary in `dir` as a user file permissions apply to: as
+/// `nobody` through setpriv when the tests run as root, else as is.
+pub fn brief_unprivileged(dir: &Path, args: &[&str]) -> Run {
+    let bin = env!("CARGO_BIN_EXE_brief");
+    let mut command = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args([
+            &format!("--reuid={NOBODY}"),
+            &format!("--regid={NOBODY}"),
+            "--clear-groups",
+            "--",
+            bin,
+        ]);
+        c
+    } else {
+        Command::new(bin)
+    };
+    command.args(args).current_dir(dir).env("HOME", dir);
+    run(command, args)
+}
+
+/// Runs a prepared command with no input, collecting its output.
+fn run(mut command: Command, args: &[&str]) -> Run {
+    let mut child = command
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
