@@ -36,11 +36,12 @@ use crate::resolve::{Publish, Site};
 /// A failure that is not a content problem: exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
+    /// The cause is part of the message, not a `source()`: printed with
+    /// anyhow's `{:#}`, a source would repeat it.
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{0}")]
     Usage(String),
@@ -138,7 +139,7 @@ pub fn load_config(
 pub fn site_statics(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Asset)> {
     load::statics(root, &root.join("static"), diags)
         .into_iter()
-        .map(|f| (f.output, Asset::File(f.source)))
+        .map(|f| (f.output.clone(), Asset::file(f)))
         .collect()
 }
 
@@ -247,9 +248,9 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
     let prepared = prepare(opts, &mut diags)?;
     let mut report = Report::default();
     if let Some(p) = prepared.filter(|_| !diags.iter().any(Diagnostic::is_error)) {
-        let io = |source| Error::Io {
+        let io = |cause| Error::Io {
             path: output.to_path_buf(),
-            source,
+            cause,
         };
         let staging = write::Staging::create(output).map_err(io)?;
         let renderer = render::Renderer::new(

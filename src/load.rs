@@ -2,8 +2,9 @@
 //!
 //! In: the site root. Out: [`SourceFile`]s (path relative to the root, kind,
 //! text) and the site's static files, plus diagnostics for files that can't
-//! be used: invalid UTF-8, unreadable files, symlinks that lead outside the
-//! site (never followed), markdown in a place brief does not read.
+//! be used: invalid UTF-8, unreadable files and folders (errors), symlinks
+//! that lead outside the site (never followed), markdown in a place brief
+//! does not read.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ pub struct SourceFile {
 pub struct StaticFile {
     /// Where to read it.
     pub source: PathBuf,
+    /// The same, relative to the site root, for diagnostics.
+    pub rel: PathBuf,
     /// Where it goes, relative to the output root, with `/` separators.
     pub output: String,
 }
@@ -118,7 +121,7 @@ pub fn content_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Ve
 pub fn statics(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     walk(root, dir, diags)
         .into_iter()
-        .filter_map(|(abs, _)| {
+        .filter_map(|(abs, rel)| {
             let inside = abs.strip_prefix(dir).ok()?;
             let output = inside
                 .iter()
@@ -127,6 +130,7 @@ pub fn statics(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Stat
                 .join("/");
             Some(StaticFile {
                 source: abs,
+                rel,
                 output,
             })
         })
@@ -173,16 +177,21 @@ pub fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBu
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| relative(root, dir));
-                let msg = if e.loop_ancestor().is_some() {
-                    "symlink loop; not followed".to_string()
+                // A loop is harmless (its files are read once); anything
+                // else hides files the site may need, so it is an error:
+                // a build must not publish a site with a folder missing.
+                if e.loop_ancestor().is_some() {
+                    diags.push(Diagnostic::warning(rel, "symlink loop; not followed"));
                 } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string())
-                    )
-                };
-                diags.push(Diagnostic::warning(rel, msg));
+                    let cause = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string());
+                    diags.push(
+                        Diagnostic::error(rel, format!("cannot read: {cause}")).with_help(
+                            "make it readable (e.g. `chmod -R u+rX`), or move it out of the site",
+                        ),
+                    );
+                }
                 continue;
             }
         };

@@ -30,7 +30,7 @@ pub fn new_briefing(
     let path = dir.join(format!("{}-{slug}.md", date.format("%Y-%m-%d")));
     let io = |source| Error::Io {
         path: path.clone(),
-        source,
+        cause: source,
     };
     fs::create_dir_all(&dir).map_err(io)?;
     let tags: Vec<String> = tags

@@ -656,10 +656,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Static(i) => {
                 self.counts.statics.fetch_add(1, Ordering::Relaxed);
-                let (path, asset) = &self.assets[i];
-                asset.read().map(|b| b.into_owned()).map_err(|e| {
-                    Diagnostic::error(path.as_str(), format!("cannot read static file: {e}"))
-                })
+                self.assets[i].1.read().map(|b| b.into_owned())
             }
         }
     }

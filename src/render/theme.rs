@@ -16,14 +16,30 @@ use crate::load;
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
 pub enum Asset {
-    File(PathBuf),
+    /// A file of the site or its theme: where to read it, and its path
+    /// relative to the site root, for diagnostics.
+    File {
+        abs: PathBuf,
+        rel: PathBuf,
+    },
     Embedded(&'static [u8]),
 }
 
 impl Asset {
-    pub fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
+    /// A site or theme static file.
+    pub fn file(file: load::StaticFile) -> Asset {
+        Asset::File {
+            abs: file.source,
+            rel: file.rel,
+        }
+    }
+
+    /// The bytes; an error names the file relative to the site root.
+    pub fn read(&self) -> Result<std::borrow::Cow<'static, [u8]>, Diagnostic> {
         match self {
-            Asset::File(p) => fs::read(p).map(Into::into),
+            Asset::File { abs, rel } => fs::read(abs)
+                .map(Into::into)
+                .map_err(|e| Diagnostic::error(rel, format!("cannot read static file: {e}"))),
             Asset::Embedded(b) => Ok((*b).into()),
         }
     }
@@ -98,7 +114,7 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
             }
         }
         for file in load::statics(root, &dir.join("static"), &mut walk_diags) {
-            statics.push((file.output, Asset::File(file.source)));
+            statics.push((file.output.clone(), Asset::file(file)));
         }
         diags.extend(walk_diags);
     } else if name == "default" {

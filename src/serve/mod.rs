@@ -143,7 +143,7 @@ fn display(addr: SocketAddr) -> String {
 fn io_error(path: &Path, source: std::io::Error) -> Error {
     Error::Io {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     }
 }
 

@@ -257,3 +257,80 @@ fn script_in_a_data_image_is_not_allowed_but_plain_images_are() {
         ]
     );
 }
+
+/// Runs `brief <command>` as a user file permissions apply to, with
+/// `rel` in the site made unreadable for the run.
+fn with_unreadable(s: &TempSite, rel: &str, args: &[&str]) -> Run {
+    hand_to_unprivileged(s.outer());
+    let chmod = |mode: &str| {
+        let ok = std::process::Command::new("chmod")
+            .arg(mode)
+            .arg(s.path(rel))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "chmod {mode} {rel}");
+    };
+    chmod("000");
+    let run = brief_unprivileged(s.root(), args);
+    chmod("755");
+    run
+}
+
+#[test]
+fn an_unreadable_folder_is_an_error_in_build_and_check() {
+    for (rel, command) in [
+        ("content/briefings", "build"),
+        ("content/briefings", "check"),
+        ("content/pages", "build"),
+        ("static", "build"),
+        ("themes/default/static", "build"),
+    ] {
+        let s = sample_site("https://example.org/");
+        s.write("themes/default/static/extra.css", "p { color: red }\n");
+        let run = with_unreadable(&s, rel, &[command]);
+        assert_eq!(run.code, Some(1), "{rel} {command}: {run:#?}");
+        let first = run.stderr.lines().next().unwrap_or_default();
+        assert_eq!(
+            first,
+            format!("{rel}: error: cannot read: Permission denied (os error 13)"),
+            "{rel} {command}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("help: make it readable"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            !s.path("public").exists(),
+            "{rel} {command}: site published"
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_static_file_is_reported_at_its_own_path() {
+    let s = sample_site("https://example.org/");
+    let run = with_unreadable(&s, "static/x.txt", &["build"]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(
+        run.stderr.starts_with(
+            "static/x.txt: error: cannot read static file: Permission denied (os error 13)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_io_error_prints_its_cause_once() {
+    let s = sample_site("https://example.org/");
+    // A file where `brief new` must create a folder.
+    std::fs::remove_dir_all(s.path("content/briefings")).unwrap();
+    s.write("content/briefings", "not a folder");
+    let run = s.brief(&["new", "Talks resume", "--date", "2025-06-20"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert_eq!(run.stderr.matches("os error").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+}
