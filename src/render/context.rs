@@ -103,7 +103,12 @@ pub struct BriefingSummary {
     pub updated_display: Option<String>,
     /// Plain-text summary: front matter `summary`, else the first paragraph.
     pub summary: String,
+    /// The first [`crate::render::LIST_TAGS`] tags: a list shows a
+    /// briefing on every tag page, so showing all of a briefing's tags
+    /// there would grow with tags times tag pages.
     pub tags: Vec<TagRef>,
+    /// How many tags `tags` leaves out (all are on the briefing's page).
+    pub more_tags: usize,
     /// Minutes, at least 1. (The exact word count is on the briefing page
     /// only, so an edit does not change every list that shows the briefing.)
     pub reading_time: usize,
@@ -130,6 +135,9 @@ pub struct TocEntry {
 pub struct BriefingContext {
     #[serde(flatten)]
     pub summary: Arc<BriefingSummary>,
+    /// Every tag of the briefing (`tags` has only the first few, as lists
+    /// show them).
+    pub all_tags: Vec<TagRef>,
     /// The rendered body (trusted HTML).
     pub content: String,
     pub toc: Vec<TocEntry>,

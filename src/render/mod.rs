@@ -104,6 +104,10 @@ impl Job {
 
 /// Briefings per feed: feeds carry full content, so they stay short.
 const FEED_ENTRIES: usize = 20;
+/// Tags a briefing shows in lists and feed entries. A briefing appears on
+/// each of its tags' pages and feeds, so listing all its tags there makes
+/// the output grow with the square of its tag count (5,000 tags: 3.3 GB).
+pub const LIST_TAGS: usize = 8;
 /// Words a minute, for reading time.
 const WORDS_PER_MINUTE: usize = 230;
 
@@ -428,6 +432,7 @@ impl<'a> Renderer<'a> {
                     explainer_changes: self.explainer_changes(i),
                     json_ld: self.json_ld(b, &self.summaries[i], &references),
                     summary: self.summaries[i].clone(),
+                    all_tags: b.tags.iter().map(|t| self.tag_ref(t)).collect(),
                     content: b.body.html.unpack(),
                     toc: toc(&b.body.headings),
                     word_count: b.body.word_count,
@@ -722,15 +727,25 @@ impl<'a> Renderer<'a> {
             tags: b
                 .tags
                 .iter()
-                .map(|tag| TagRef {
-                    path: base.path(&format!("tags/{}/", tag.slug)),
-                    name: tag.name.clone(),
-                    slug: tag.slug.clone(),
-                })
+                .take(LIST_TAGS)
+                .map(|t| self.tag_ref(t))
                 .collect(),
+            more_tags: b.tags.len().saturating_sub(LIST_TAGS),
             reading_time: b.body.word_count.div_ceil(WORDS_PER_MINUTE).max(1),
             draft: b.draft,
             scheduled: self.site.is_scheduled(b),
+        }
+    }
+
+    fn tag_ref(&self, tag: &crate::parse::TagName) -> TagRef {
+        TagRef {
+            path: self
+                .site
+                .config
+                .base_url
+                .path(&format!("tags/{}/", tag.slug)),
+            name: tag.name.clone(),
+            slug: tag.slug.clone(),
         }
     }
 

@@ -370,8 +370,9 @@ fn slug_defaults_to_file_name_without_date() {
 fn report_counts_what_was_built() {
     let built = sample_site("https://example.org/").build().ok();
     assert_eq!((built.report.briefings, built.report.pages), (5, 1));
-    // Every file written, the search index included.
-    assert_eq!(built.report.outputs, tree(&built.out).len());
+    // Every file written, the search index included, but brief's marker.
+    assert!(built.exists(".brief-output"));
+    assert_eq!(built.report.outputs, tree(&built.out).len() - 1);
     assert!(built.report.diagnostics.is_empty(), "{:#?}", built.diags());
 }
 
@@ -448,4 +449,48 @@ fn meta_description_is_a_short_first_paragraph_or_the_written_summary() {
         tag_with(&b, "name=\"description\""),
         format!("<meta name=\"description\" content=\"{written}\">")
     );
+}
+
+#[test]
+fn many_tags_on_one_briefing_keep_every_tag_page_small() {
+    // Each tag page and tag feed lists the briefing; listing all its tags
+    // there would make the output grow with the square of the tag count.
+    const TAGS: usize = 1_500;
+    let tags: Vec<String> = (0..TAGS).map(|i| format!("\"tag {i}\"")).collect();
+    let s = site(&[(
+        "content/briefings/2025-06-01-tagged.md",
+        &briefing(
+            "Tagged",
+            "2025-06-01",
+            &format!("tags = [{}]", tags.join(", ")),
+            "Body.\n",
+        ),
+    )]);
+    let built = s.build_with(|o| o.search = false).ok();
+    let page = built.read("briefings/tagged/index.html");
+    assert_eq!(
+        page.matches("class=\"tag\"").count(),
+        TAGS,
+        "all on the briefing"
+    );
+    let largest = built
+        .files()
+        .into_iter()
+        .filter(|p| p.starts_with("tags/") && p != "tags/index.html")
+        .map(|p| (std::fs::metadata(built.out.join(&p)).unwrap().len(), p))
+        .max()
+        .unwrap();
+    assert!(largest.0 < 16_000, "{largest:?}");
+    let tag_page = built.read("tags/tag-1499/index.html");
+    assert_eq!(tag_page.matches("class=\"tag\"").count(), 8);
+    assert!(
+        tag_page.contains(&format!(
+            "<a class=\"tag tag--more\" href=\"/briefings/tagged/\">{} more tags</a>",
+            TAGS - 8
+        )),
+        "{}",
+        main_of(&tag_page)
+    );
+    let feed = built.read("tags/tag-0/atom.xml");
+    assert_eq!(feed.matches("<category ").count(), 8);
 }
