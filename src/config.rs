@@ -46,32 +46,57 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
-    /// Parses an `http(s)://host[:port][/path]` URL; the message says what is wrong.
+    /// Parses an `http(s)://host[:port][/path]` URL with the `url` crate
+    /// (WHATWG rules: scheme and host lowercased, the default port
+    /// dropped, unsafe path characters percent-encoded, so the result can
+    /// go into any attribute); the message says what is wrong.
     pub fn parse(input: &str) -> Result<BaseUrl, String> {
         let input = input.trim();
-        let rest = input
-            .strip_prefix("https://")
-            .or_else(|| input.strip_prefix("http://"))
-            .ok_or("must start with `https://` or `http://`")?;
-        if input.contains(|c: char| c.is_whitespace() || c == '?' || c == '#' || c == '\\') {
-            return Err("must not contain spaces, backslashes, a query or a fragment".into());
+        let Some((scheme, rest)) = input.split_once("://") else {
+            return Err("must start with `https://` or `http://`".into());
+        };
+        if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
+            return Err("must start with `https://` or `http://`".into());
         }
-        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        if host.is_empty() || host.starts_with(':') || host.contains('@') {
+        // WHATWG parsing forgives these (`https:///x` is host `x`, `\` is
+        // `/`); in a config file they are typos.
+        if input.contains(|c: char| c.is_whitespace() || c == '\\' || c.is_control()) {
+            return Err("must not contain spaces, backslashes or control characters".into());
+        }
+        if rest.starts_with('/') || rest.starts_with(':') {
             return Err("needs a host name".into());
         }
-        let path = path.trim_matches('/');
-        if path.split('/').any(|seg| seg == "." || seg == "..") {
+        let url = url::Url::parse(input).map_err(|e| format!("is not a valid URL: {e}"))?;
+        match url.host() {
+            Some(url::Host::Domain(name))
+                if !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')) => {}
+            Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => {}
+            Some(url::Host::Domain(name)) if !name.is_empty() => {
+                return Err(format!("`{name}` is not a valid host name"));
+            }
+            _ => return Err("needs a host name".into()),
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("must not contain a user name or password".into());
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err("must not contain a query or a fragment".into());
+        }
+        let raw_path = rest.find('/').map_or("", |i| &rest[i..]);
+        if raw_path.split('/').any(|seg| seg == "." || seg == "..") {
             return Err("must not contain `.` or `..` segments".into());
         }
+        let path = url.path().trim_matches('/');
         let root = if path.is_empty() {
             "/".to_string()
         } else {
             format!("/{path}/")
         };
-        let scheme = &input[..input.len() - rest.len()];
         Ok(BaseUrl {
-            absolute: format!("{scheme}{host}{root}"),
+            absolute: format!("{}{root}", url.origin().ascii_serialization()),
             root,
         })
     }
@@ -255,6 +280,29 @@ mod tests {
         assert!(BaseUrl::parse("https:///x").is_err());
         assert!(BaseUrl::parse("https://e.org/a/../b").is_err());
         assert!(BaseUrl::parse("http://127.0.0.1:1111/").is_ok());
+        let b = BaseUrl::parse("HTTPS://EXAMPLE.ORG/").unwrap();
+        assert_eq!(b.absolute(), "https://example.org/");
+        let b = BaseUrl::parse("https://example.org:443/Brief").unwrap();
+        assert_eq!(
+            (b.absolute(), b.root()),
+            ("https://example.org/Brief/", "/Brief/")
+        );
+        let b = BaseUrl::parse("https://example.org/a\"b<c'd/").unwrap();
+        assert_eq!(b.root(), "/a%22b%3Cc'd/");
+        for bad in [
+            "https://example.org:99999/",
+            "https://exa\"mple.org/",
+            "https://exa<mple.org/",
+            "https://example.org/\0",
+            "https://example.org/a b",
+            "https://user:pw@example.org/",
+            "https://example.org/?q",
+            "ftp://example.org/",
+            "javascript://example.org/",
+            "https://",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
     }
 
     fn diags_for(text: &str) -> Vec<String> {

@@ -11,6 +11,7 @@ use super::{FeedEntry, Job, Renderer};
 use crate::diag::Diagnostic;
 use crate::parse::markdown::{citation_marker, inline_plain, letter};
 use crate::parse::{CitationUse, CitedSource, DealKind};
+use crate::render::highlight::escape_into;
 use crate::resolve::explainer::{Change, ChangeKind};
 
 /// Points of each kind shown in "the deal in brief".
@@ -316,12 +317,12 @@ impl Renderer<'_> {
                 if let Some(old) = &c.old_text_html {
                     content.push_str(&format!("<p>Previously: {old}</p>"));
                 }
-                content.push_str(&format!(
-                    "<p>In <a href=\"{}\">{}</a>, {}.</p>",
-                    base.url(c.briefing.path.trim_start_matches(base.root())),
-                    tera::escape_html(&c.briefing.title),
-                    c.briefing.date_display
-                ));
+                content.push_str("<p>In <a href=\"");
+                let url = base.url(c.briefing.path.trim_start_matches(base.root()));
+                escape_into(&mut content, &url);
+                content.push_str("\">");
+                escape_into(&mut content, &c.briefing.title);
+                content.push_str(&format!("</a>, {}.</p>", c.briefing.date_display));
                 FeedEntry {
                     title: format!(
                         "{}: {}",

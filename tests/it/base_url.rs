@@ -96,3 +96,75 @@ fn invalid_base_url_override_is_a_usage_error() {
     );
     assert!(!s.path("public").exists());
 }
+
+/// A site with one explainer change, so explainer/atom.xml has an entry
+/// linking its briefing.
+fn site_with_base(base_url: &str) -> TempSite {
+    site(&[
+        (
+            "site.toml",
+            &format!("title = \"T\"\nbase_url = {}\n", toml_string(base_url)),
+        ),
+        (
+            "content/sources.toml",
+            "[src]\ntitle = \"A source\"\npublisher = \"P\"\nkind = \"news\"\n",
+        ),
+        (
+            "content/briefings/2025-06-01-a.md",
+            &briefing(
+                "A",
+                "2025-06-01",
+                "[[deal]]\nid = \"p\"\nkind = \"is\"\ntext = \"A point.\"\ncite = [\"src\"]",
+                "Body [@src].\n",
+            ),
+        ),
+    ])
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[test]
+fn base_url_is_normalised_and_escaped_everywhere() {
+    let built = site_with_base("HTTPS://EXAMPLE.ORG/a\"b<c'd/").build().ok();
+    let feed = built.read("explainer/atom.xml");
+    check_xml(&feed).unwrap();
+    assert!(
+        feed.contains("<a href=\"https://example.org/a%22b%3Cc&#39;d/briefings/a/\">"),
+        "{feed}"
+    );
+    for (path, bytes) in tree(&built.out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("EXAMPLE.ORG"), "{path}");
+        assert!(!text.contains("a\"b") && !text.contains("b<c"), "{path}");
+    }
+}
+
+#[test]
+fn an_invalid_base_url_is_an_error_at_its_line() {
+    for (base, why) in [
+        (
+            "https://example.org:99999/",
+            "is not a valid URL: invalid port number",
+        ),
+        (
+            "https://exa\"mple.org/",
+            "`exa\"mple.org` is not a valid host name",
+        ),
+        (
+            "ftp://example.org/",
+            "must start with `https://` or `http://`",
+        ),
+    ] {
+        let s = site_with_base(base);
+        let diags = s.diags();
+        assert_eq!(
+            diags,
+            [format!(
+                "site.toml:2:12: error: invalid `base_url`: {why} (help: write it as `https://example.org/` or `https://example.org/sub/path/`)"
+            )],
+            "{base}"
+        );
+    }
+}
