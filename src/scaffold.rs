@@ -21,10 +21,7 @@ pub fn new_briefing(
         )));
     }
     if !root.join(crate::config::FILE_NAME).is_file() {
-        return Err(Error::Usage(format!(
-            "{} is not a brief site: it has no site.toml",
-            root.display()
-        )));
+        return Err(crate::init::not_a_site(root));
     }
     let dir = root.join("content").join("briefings");
     let path = dir.join(format!("{}-{slug}.md", date.format("%Y-%m-%d")));
