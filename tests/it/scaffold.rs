@@ -294,3 +294,135 @@ fn commands_outside_a_site_point_to_brief_init() {
         "error: this folder is not a brief site: it has no site.toml\n  = help: run `brief init my-briefing` to start one in a new folder, or pass --root with the site folder\n"
     );
 }
+
+#[test]
+fn new_with_a_2000_character_title_shortens_the_file_name_not_the_title() {
+    let s = site(&[]);
+    let title = "The ministry's statement on export licences, ".repeat(45);
+    let title = title.trim_end().trim_end_matches(',');
+    assert!(title.len() >= 2000);
+    let run = s.brief(&["new", title, "--date", "2025-06-09"]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert_eq!(run.stderr, "");
+    let name = only_file(&s.path("content/briefings"));
+    let slug = name
+        .strip_prefix("2025-06-09-")
+        .and_then(|n| n.strip_suffix(".md"))
+        .unwrap_or_else(|| panic!("{name}"));
+    assert!(slug.len() <= 80, "{} bytes: {slug}", slug.len());
+    let full = brief::slug::slugify(title);
+    assert!(
+        full.starts_with(&format!("{slug}-")),
+        "not whole words of {full}: {slug}"
+    );
+    assert_eq!(
+        run.stdout,
+        format!(
+            "created {}\n",
+            s.path("content/briefings").join(&name).display()
+        )
+    );
+    let text = std::fs::read_to_string(s.path("content/briefings").join(&name)).unwrap();
+    assert!(
+        text.starts_with(&format!("+++\ntitle = \"{title}\"\n")),
+        "{text}"
+    );
+    let check = s.brief(&["check", "--strict"]);
+    assert_eq!(check.code, Some(0), "{check:#?}");
+
+    // One word longer than the limit is cut between characters, never
+    // inside one: `é` is two bytes.
+    let word = "é".repeat(1000);
+    let run = s.brief(&["new", &word, "--date", "2025-06-10"]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let path = s.path(&format!(
+        "content/briefings/2025-06-10-{}.md",
+        "é".repeat(40)
+    ));
+    assert!(path.is_file(), "{:?}", files(s.root()));
+}
+
+/// `--tags` values `brief new` refuses, each as the front matter's `tags`
+/// array it would have written.
+const BAD_TAGS: &[(&str, &str)] = &[
+    ("🎉", r#"["🎉"]"#),
+    ("¿?", r#"["¿?"]"#),
+    ("C++,C#", r#"["C++", "C#"]"#),
+    (
+        "Rare earths,rare-earths",
+        r#"["Rare earths", "rare-earths"]"#,
+    ),
+    ("a,a", r#"["a", "a"]"#),
+    ("a,,b", r#"["a", "", "b"]"#),
+    ("a,", r#"["a", ""]"#),
+    ("", r#"[""]"#),
+];
+
+#[test]
+fn new_refuses_tags_that_check_rejects_or_warns_about() {
+    for (tags, _) in BAD_TAGS {
+        let s = site(&[]);
+        let run = s.brief(&["new", "A title", "--tags", tags, "--date", "2025-06-09"]);
+        assert_eq!(run.code, Some(2), "--tags {tags:?}: {run:#?}");
+        assert!(
+            run.stderr.starts_with("error: ") && run.stderr.contains("\n  = help: "),
+            "--tags {tags:?}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "");
+        assert!(!s.path("content").exists(), "--tags {tags:?} wrote a file");
+    }
+}
+
+#[test]
+fn new_names_every_bad_tag_at_once() {
+    let s = site(&[]);
+    let run = s.brief(&["new", "A title", "--tags", "C++,C#,🎉"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        "error: tags `C++` and `C#` would share one page, /tags/c/, as tags are told apart by their letters and digits only\n  = help: keep one of them, or name them apart in letters or digits, e.g. `cpp` and `csharp`\nerror: tag `🎉` has no letters or digits, so it cannot have a page, /tags/<tag>/, of its own\n  = help: name it with at least one letter or digit, e.g. `celebrations`\n"
+    );
+}
+
+/// Keeps the refusals honest: each refused value, written by hand, is one
+/// that `brief check --strict` fails on.
+#[test]
+fn the_refused_tags_are_ones_check_strict_fails_on() {
+    for (tags, array) in BAD_TAGS {
+        let s = site(&[(
+            "content/briefings/a.md",
+            &briefing("A", "2025-06-09", &format!("tags = {array}"), "x\n"),
+        )]);
+        let run = s.brief(&["check", "--strict"]);
+        assert_eq!(run.code, Some(1), "--tags {tags:?} passed check: {run:#?}");
+    }
+}
+
+#[test]
+fn new_tags_it_accepts_pass_check_strict_as_draft_and_published() {
+    for tags in [
+        "rare-earths,london-talks",
+        " Rare earths , C++ ",
+        "Ré-export,東京,C#",
+        "2025",
+    ] {
+        let s = site(&[]);
+        let run = s.brief(&["new", "A title", "--tags", tags, "--date", "2025-06-09"]);
+        assert_eq!(run.code, Some(0), "--tags {tags:?}: {run:#?}");
+        let check = s.brief(&["check", "--strict"]);
+        assert_eq!(check.code, Some(0), "--tags {tags:?}: {check:#?}");
+        // Drafts are parsed but not published; published, the tags get
+        // pages, and the later stages see them too.
+        let path = s.path("content/briefings/2025-06-09-a-title.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\ndraft = true\n"), "{text}");
+        std::fs::write(&path, text.replace("\ndraft = true\n", "\ndraft = false\n")).unwrap();
+        let check = s.brief(&["check", "--strict"]);
+        assert_eq!(check.code, Some(0), "--tags {tags:?}: {check:#?}");
+        assert_eq!(
+            check.stdout,
+            "checked 1 briefing and 0 pages: 0 errors, 0 warnings\n"
+        );
+    }
+}
