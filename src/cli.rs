@@ -14,6 +14,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a new publication in DIR: settings, a sample briefing, its
+    /// source, the explainer and an about page, ready to check and build.
+    Init(InitArgs),
     /// Build the site into the output directory (public/ by default).
     Build(BuildArgs),
     /// Report every problem in the site without writing anything.
@@ -89,4 +92,11 @@ pub struct NewArgs {
     /// The date, `YYYY-MM-DD` [default: today]
     #[arg(long)]
     pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new site's folder; created if missing, refused unless empty.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }

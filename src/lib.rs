@@ -14,6 +14,7 @@
 pub mod config;
 pub mod date;
 pub mod diag;
+pub mod init;
 pub mod load;
 pub mod parse;
 pub mod render;
@@ -111,11 +112,7 @@ pub fn load_config(
 ) -> Result<Option<config::Config>, Error> {
     let config_path = opts.root.join(config::FILE_NAME);
     if !config_path.is_file() {
-        return Err(Error::Usage(format!(
-            "{} is not a brief site: it has no {}",
-            opts.root.display(),
-            config::FILE_NAME
-        )));
+        return Err(init::not_a_site(&opts.root));
     }
     let config = match load::read_text(&config_path, Path::new(config::FILE_NAME)) {
         Ok(text) => config::parse(Path::new(config::FILE_NAME), &text, diags),

@@ -151,6 +151,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             println!("created {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Init(args) => {
+            let created = brief::init::init(&args.dir, brief::init::sample_date())?;
+            print!("{created}");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -28,6 +28,30 @@ pub fn is_valid(slug: &str) -> bool {
     !slug.is_empty() && slugify(slug) == slug
 }
 
+/// `slug` cut to at most `max` bytes: at the last hyphen that keeps whole
+/// words, or, when the first word alone is longer, at the last character
+/// boundary. A valid slug stays valid (no trailing hyphen, no split
+/// character) and is a prefix of the original; `max` must be at least 4, the
+/// longest UTF-8 character, so a non-empty slug never comes back empty.
+pub fn shorten(slug: &str, max: usize) -> &str {
+    if slug.len() <= max {
+        return slug;
+    }
+    // A hyphen right after the limit still ends a whole word within it.
+    let words_end = slug.as_bytes()[..=max]
+        .iter()
+        .rposition(|&b| b == b'-')
+        .filter(|&i| i > 0);
+    let end = words_end.unwrap_or_else(|| {
+        let mut end = max;
+        while !slug.is_char_boundary(end) {
+            end -= 1;
+        }
+        end
+    });
+    &slug[..end]
+}
+
 /// The default slug of a briefing file: its name without the extension and
 /// without a leading `YYYY-MM-DD-` date.
 pub fn from_file_stem(stem: &str) -> String {
@@ -75,6 +99,48 @@ mod tests {
         assert!(!is_valid("../x"));
         assert!(!is_valid("a/b"));
         assert!(!is_valid(""));
+    }
+
+    #[test]
+    fn shorten_keeps_whole_words() {
+        assert_eq!(shorten("london-handshake", 80), "london-handshake");
+        assert_eq!(shorten("london-handshake", 16), "london-handshake");
+        assert_eq!(shorten("london-handshake", 15), "london");
+        // The hyphen right after the limit: the word before it fits exactly.
+        assert_eq!(shorten("london-handshake", 6), "london");
+        assert_eq!(shorten("london-handshake", 5), "londo");
+        // One word longer than the limit is cut between characters: `€` is
+        // three bytes, so 26 of them (78 bytes) fit in 80.
+        let euros = "€".repeat(40);
+        assert_eq!(shorten(&euros, 80), "€".repeat(26));
+        assert_eq!(shorten("ab-€€€", 6), "ab");
+        assert_eq!(shorten("ré-export", 2), "r");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shortened_slugs_are_valid_prefixes(
+            text in proptest::prop_oneof![
+                "(?s).{0,200}",
+                "[a-zé€ ]{0,300}",
+                "[a-z]{70,90}( [a-z]{1,9}){0,20}",
+            ],
+            max in 4usize..100,
+        ) {
+            let full = slugify(&text);
+            for max in [max, 80] {
+                let short = shorten(&full, max);
+                proptest::prop_assert!(short.len() <= max, "{} bytes > {max}", short.len());
+                proptest::prop_assert!(full.starts_with(short));
+                proptest::prop_assert_eq!(short.is_empty(), full.is_empty());
+                proptest::prop_assert!(full.is_empty() || is_valid(short), "`{short}` is not a slug");
+                // Whole words whenever the first word fits.
+                let first_word = full.split('-').next().unwrap_or("");
+                if short != full && first_word.len() <= max {
+                    proptest::prop_assert_eq!(full.as_bytes()[short.len()], b'-');
+                }
+            }
+        }
     }
 
     proptest::proptest! {

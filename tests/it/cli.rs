@@ -231,7 +231,9 @@ fn commands_outside_a_site_exit_2() {
         assert_eq!(run.code, Some(2), "{run:#?}");
         assert_eq!(
             run.stderr,
-            format!("error: {root} is not a brief site: it has no site.toml\n")
+            format!(
+                "error: {root} is not a brief site: it has no site.toml\n  = help: run `brief init {root}` to start one there, or pass --root with the site folder\n"
+            )
         );
     }
     assert_eq!(

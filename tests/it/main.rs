@@ -12,5 +12,6 @@ mod explainer;
 mod hostile;
 mod markdown;
 mod publication;
+mod scaffold;
 mod serve;
 mod support;
