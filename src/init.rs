@@ -53,7 +53,7 @@ const ALLOWED: &[&str] = &[".git"];
 pub fn init(dir: &Path, date: NaiveDate) -> Result<Created, Error> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
+        move |cause| Error::Io { path, cause }
     };
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
