@@ -29,6 +29,9 @@ pub struct Frame {
     pub span: Range<usize>,
 }
 
+/// The longest line a kept [`Position`] copies into its frame.
+pub const MAX_FRAME_LINE: usize = 240;
+
 /// A place in a file, kept so a later stage can point back at it after the
 /// file's text is gone (e.g. the second of two colliding slugs).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
@@ -299,6 +302,41 @@ impl<'a> FileContext<'a> {
         }
     }
 
+    /// The positions of many spans, given in increasing order, to keep for
+    /// later diagnostics. Locating each from its line's start would be
+    /// quadratic on a long line (5,000 tags on one line), so columns are
+    /// counted on from the previous span; a line longer than
+    /// [`MAX_FRAME_LINE`] keeps no frame (nobody reads a 50 KB code frame).
+    pub fn positions(&self, spans: &[Range<usize>]) -> Vec<Position> {
+        let mut out = Vec::with_capacity(spans.len());
+        // Offset, line and column of the previous span's start.
+        let mut last: Option<(usize, usize, usize)> = None;
+        for span in spans {
+            let start = span.start.min(self.text.len());
+            let line = self.index.starts.partition_point(|&s| s <= start);
+            let range = self.index.line_range(self.text, line);
+            if line == 1 || range.len() <= MAX_FRAME_LINE {
+                let p = self.position(span.clone());
+                last = Some((start, p.line, p.col));
+                out.push(p);
+                continue;
+            }
+            let col = match last {
+                Some((offset, l, col)) if l == line && offset <= start => {
+                    col + self.text[offset..start].chars().count()
+                }
+                _ => self.index.locate(self.text, start).1,
+            };
+            last = Some((start, line, col));
+            out.push(Position {
+                line,
+                col,
+                frame: None,
+            });
+        }
+        out
+    }
+
     pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         self.at(Severity::Error, span, message)
     }
@@ -313,12 +351,13 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
     // Fewest edits (a swap of two letters is one), then closest length,
     // then most shared prefix; at most a third of the word may change.
     let limit = (word.chars().count() / 3).max(1);
     candidates
-        .into_iter()
-        .map(|c| {
+        .iter()
+        .map(|&c| {
             let distance = strsim::damerau_levenshtein(word, c);
             let length_gap = word.len().abs_diff(c.len());
             (
@@ -331,6 +370,21 @@ pub fn did_you_mean<'a>(
         .filter(|(distance, ..)| *distance <= limit)
         .min()
         .map(|(.., c)| c)
+        .or_else(|| completion(word, &candidates))
+}
+
+/// A candidate the word is a clear beginning of (`paginate` for
+/// `paginate_by`), or that is a beginning of the word (`tag` for `tags`,
+/// already caught by edit distance when short): the shortest such.
+fn completion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if word.chars().count() < 4 {
+        return None;
+    }
+    candidates
+        .iter()
+        .copied()
+        .filter(|c| c.starts_with(word) || (c.chars().count() >= 4 && word.starts_with(c)))
+        .min_by_key(|c| (c.len(), *c))
 }
 
 /// A help line suggesting the closest candidate, if any.

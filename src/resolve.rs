@@ -135,7 +135,7 @@ pub fn resolve(
     let registry = parsed.registry;
     let explainer = parsed.explainer;
     // Four independent passes over the published documents.
-    let ((mut collisions, (deal, mut deal_diags)), (tags, cited_by)) = rayon::join(
+    let ((mut collisions, (deal, mut deal_diags)), ((tags, mut tag_diags), cited_by)) = rayon::join(
         || {
             rayon::join(
                 || check_collisions(&briefings, &pages),
@@ -154,6 +154,7 @@ pub fn resolve(
     );
     diags.append(&mut collisions);
     diags.append(&mut deal_diags);
+    diags.append(&mut tag_diags);
 
     Site {
         config,
@@ -205,25 +206,55 @@ fn published(
     (briefings, pages)
 }
 
-/// Tags by slug, each with its briefings in site order.
-fn group_tags(briefings: &[Arc<Briefing>]) -> Vec<Tag> {
+/// Tags by slug, each with its briefings in site order. Two different
+/// tags with one slug in different briefings (`C++` here, `C#` there) are
+/// an error at each later one: one URL cannot be two tags' page.
+fn group_tags(briefings: &[Arc<Briefing>]) -> (Vec<Tag>, Vec<Diagnostic>) {
     let mut tags: Vec<Tag> = Vec::new();
-    let mut by_slug: FastMap<&str, usize> = FastMap::default();
+    let mut diags = Vec::new();
+    // Slug -> (index into `tags`, the briefing that named it first).
+    let mut by_slug: FastMap<&str, (usize, usize)> = FastMap::default();
     for (i, b) in briefings.iter().enumerate() {
         for tag in &b.tags {
-            let t = *by_slug.entry(tag.slug.as_str()).or_insert_with(|| {
+            let (t, first) = *by_slug.entry(tag.slug.as_str()).or_insert_with(|| {
                 tags.push(Tag {
                     name: tag.name.clone(),
                     slug: tag.slug.clone(),
                     briefings: Vec::new(),
                 });
-                tags.len() - 1
+                (tags.len() - 1, i)
             });
+            if !crate::parse::same_tag(&tags[t].name, &tag.name) {
+                let other = &briefings[first];
+                let at = other
+                    .tags
+                    .iter()
+                    .find(|o| o.slug == tag.slug)
+                    .map(|o| &o.at);
+                diags.push(
+                    Diagnostic::at_position(
+                        Severity::Error,
+                        &b.path,
+                        &tag.at,
+                        format!(
+                            "tags `{}` and `{}` would share one page, /tags/{}/ (`{}` is in {}{})",
+                            tags[t].name,
+                            tag.name,
+                            tag.slug,
+                            tags[t].name,
+                            other.path.display(),
+                            at.map_or_else(String::new, |p| format!(":{}:{}", p.line, p.col)),
+                        ),
+                    )
+                    .with_help("spell them the same if they are one tag, or rename one (tag URLs keep only letters and digits)"),
+                );
+                continue;
+            }
             tags[t].briefings.push(i);
         }
     }
     tags.sort_by(|a, b| a.slug.cmp(&b.slug));
-    tags
+    (tags, diags)
 }
 
 /// For each registry source, every citation of it in the published documents.

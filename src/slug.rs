@@ -5,22 +5,33 @@
 //! built from it stays inside the output directory.
 
 /// Lowercases and joins runs of anything but letters and digits with `-`.
-/// Unicode letters are kept (browsers encode them in URLs).
+/// Unicode letters are kept (browsers encode them in URLs), in NFC: `café`
+/// typed with a combining accent (as macOS file names are) and with the
+/// single character `é` are one slug, so they collide instead of making
+/// two pages that most file systems and URLs treat as one.
 pub fn slugify(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
-    for c in text.chars() {
+    let mut in_word = false;
+    for c in text.nfc() {
         if c.is_alphanumeric() {
             if pending_dash && !out.is_empty() {
                 out.push('-');
             }
             pending_dash = false;
+            in_word = true;
             out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
+        } else if in_word && is_combining_mark(c) {
+            // An accent NFC has no precomposed letter for stays on its letter.
+            out.push(c);
         } else if c != '\'' && c != '’' {
             pending_dash = true;
+            in_word = false;
         }
     }
-    out
+    out.nfc().collect()
 }
 
 /// True if `slug` is already in the form [`slugify`] produces.
@@ -80,6 +91,10 @@ mod tests {
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("Ré-export"), "ré-export");
         assert_eq!(slugify("¿?"), "");
+        assert_eq!(slugify("cafe\u{301}"), slugify("caf\u{e9}"));
+        assert_eq!(slugify("Cafe\u{301} talks"), "caf\u{e9}-talks");
+        // No precomposed form: the mark stays with its letter.
+        assert_eq!(slugify("q\u{323}\u{307}x"), "q\u{323}\u{307}x");
     }
 
     #[test]

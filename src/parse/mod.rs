@@ -12,6 +12,7 @@ pub mod front_matter;
 pub mod markdown;
 pub mod sources;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -58,6 +59,70 @@ pub struct Briefing {
 pub struct TagName {
     pub name: String,
     pub slug: String,
+    /// Where it is written, for a collision found across briefings.
+    pub at: Position,
+}
+
+/// The longest tag slug, in bytes: a tag page is a folder, and file names
+/// stop at 255 bytes.
+const MAX_TAG_SLUG: usize = 80;
+
+/// Two spellings of one tag: the same but for case (`Minerals`, `minerals`).
+pub fn same_tag(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
+/// A briefing's tags, each once. An empty slug, and two different tags
+/// with one slug (`C++` and `C#` are both `c`), are errors: one URL cannot
+/// be two tags' page.
+fn tag_names(f: &mut Fields, raw: Vec<Spanned<String>>) -> Vec<TagName> {
+    let spans: Vec<_> = raw.iter().map(|t| f.span(t)).collect();
+    let positions = f.ctx.positions(&spans);
+    let mut tags: Vec<TagName> = Vec::with_capacity(raw.len());
+    let mut by_slug: HashMap<String, usize> = HashMap::with_capacity(raw.len());
+    for ((tag, span), at) in raw.into_iter().zip(spans).zip(positions) {
+        let name = tag.into_inner().trim().to_string();
+        let full = slug::slugify(&name);
+        if full.is_empty() {
+            let (message, help) = if name.is_empty() {
+                (
+                    "empty tag".to_string(),
+                    "tags need at least one letter or digit",
+                )
+            } else {
+                (
+                    format!("tag `{name}` has no letters or digits to make its URL from"),
+                    "add a word to it, e.g. `celebration 🎉`, or remove it",
+                )
+            };
+            f.error(span, message, Some(help.into()));
+            continue;
+        }
+        let tag_slug = slug::shorten(&full, MAX_TAG_SLUG).to_string();
+        match by_slug.get(&tag_slug) {
+            Some(&i) if same_tag(&tags[i].name, &name) => {
+                let d = f.ctx.warning(span, format!("tag `{name}` is listed twice"));
+                f.diags.push(d);
+            }
+            Some(&i) => {
+                let other = &tags[i].name;
+                f.error(
+                    span,
+                    format!("tags `{other}` and `{name}` would share one page, /tags/{tag_slug}/"),
+                    Some("spell them the same if they are one tag, or rename one (tag URLs keep only letters and digits)".into()),
+                );
+            }
+            None => {
+                by_slug.insert(tag_slug.clone(), tags.len());
+                tags.push(TagName {
+                    name,
+                    slug: tag_slug,
+                    at,
+                });
+            }
+        }
+    }
+    tags
 }
 
 /// A standalone page from `content/pages/`.
@@ -295,7 +360,11 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     let split = match front_matter::split(ctx.text) {
         Ok(s) => s,
         Err(SplitError::Empty) => {
-            diags.push(Diagnostic::error(ctx.path, "empty file").with_help(FRONT_MATTER_EXAMPLE));
+            // At 1:1, so editors that jump by `path:line:col` open it.
+            diags.push(
+                ctx.error(0..0, "empty file")
+                    .with_help(FRONT_MATTER_EXAMPLE),
+            );
             return None;
         }
         Err(SplitError::NoOpeningFence) => {
@@ -512,27 +581,7 @@ fn parse_briefing(
             Some("an update comes after publication".into()),
         );
     }
-    let mut tags: Vec<TagName> = Vec::new();
-    for tag in raw.tags {
-        let span = f.span(&tag);
-        let name = tag.into_inner().trim().to_string();
-        let tag_slug = slug::slugify(&name);
-        if tag_slug.is_empty() {
-            f.error(
-                span,
-                "empty tag",
-                Some("tags need at least one letter or digit".into()),
-            );
-        } else if tags.iter().any(|t| t.slug == tag_slug) {
-            let d = ctx.warning(span, format!("tag `{name}` is listed twice"));
-            f.diags.push(d);
-        } else {
-            tags.push(TagName {
-                name,
-                slug: tag_slug,
-            });
-        }
-    }
+    let tags = tag_names(&mut f, raw.tags);
     let (slug, slug_at) = f.slug(raw.slug, &file.path);
     let (summary, description) =
         summary_and_description(raw.summary.as_ref().map(|s| s.get_ref().as_str()), &body);

@@ -494,3 +494,22 @@ fn many_tags_on_one_briefing_keep_every_tag_page_small() {
     let feed = built.read("tags/tag-0/atom.xml");
     assert_eq!(feed.matches("<category ").count(), 8);
 }
+
+#[test]
+fn search_page_landmarks_have_distinct_names() {
+    // axe `landmark-unique`: the masthead's search form and the search
+    // page's own are two search landmarks; each needs its own name.
+    let built = sample_site("https://example.org/").build().ok();
+    let page = built.read("search/index.html");
+    let mut labels: Vec<&str> = page
+        .match_indices("role=\"search\"")
+        .map(|(i, _)| {
+            let tag = &page[page[..i].rfind('<').unwrap()..];
+            let tag = &tag[..tag.find('>').unwrap()];
+            between(tag, "aria-label=\"", "\"")
+        })
+        .collect();
+    assert_eq!(labels.len(), 2, "{labels:?}");
+    labels.dedup();
+    assert_eq!(labels.len(), 2, "{labels:?}");
+}

@@ -137,13 +137,13 @@ fn empty_file() {
     assert_eq!(
         check(A, ""),
         [format!(
-            "content/briefings/a.md: error: empty file (help: {EXAMPLE})"
+            "content/briefings/a.md:1:1: error: empty file (help: {EXAMPLE})"
         )]
     );
     assert_eq!(
         check(A, "\n  \n"),
         [format!(
-            "content/briefings/a.md: error: empty file (help: {EXAMPLE})"
+            "content/briefings/a.md:1:1: error: empty file (help: {EXAMPLE})"
         )]
     );
 }
@@ -444,6 +444,20 @@ fn site_toml_unknown_key() {
 }
 
 #[test]
+fn site_toml_key_written_short_suggests_the_whole_key() {
+    let d = check(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\npaginate = 5\n",
+    );
+    assert_eq!(
+        d,
+        [
+            "site.toml:3:1: error: unknown key `paginate` in site.toml (help: did you mean `paginate_by`?)"
+        ]
+    );
+}
+
+#[test]
 fn site_toml_bad_base_url() {
     let d = check("site.toml", "title = \"T\"\nbase_url = \"example.org\"\n");
     assert_eq!(
@@ -640,4 +654,132 @@ fn blank_title() {
         d,
         ["content/briefings/a.md:2:9: error: `title` must not be empty"]
     );
+}
+
+#[test]
+fn two_tags_with_one_url_in_a_briefing_are_an_error() {
+    let d = check(
+        A,
+        "+++\ntitle = \"A\"\ndate = 2025-06-09\ntags = [\"C++\", \"C#\"]\n+++\n",
+    );
+    assert_eq!(
+        d,
+        [
+            "content/briefings/a.md:4:16: error: tags `C++` and `C#` would share one page, /tags/c/ (help: spell them the same if they are one tag, or rename one (tag URLs keep only letters and digits))"
+        ]
+    );
+}
+
+#[test]
+fn two_tags_with_one_url_in_two_briefings_are_an_error_naming_both() {
+    let s = site(&[
+        (
+            "content/briefings/2025-06-01-a.md",
+            "+++\ntitle = \"A\"\ndate = 2025-06-01\ntags = [\"C++\"]\n+++\n",
+        ),
+        (
+            "content/briefings/2025-06-02-b.md",
+            "+++\ntitle = \"B\"\ndate = 2025-06-02\ntags = [\"x\", \"C#\"]\n+++\n",
+        ),
+    ]);
+    // Site order is newest first: b names the page first.
+    assert_eq!(
+        s.diags(),
+        [
+            "content/briefings/2025-06-01-a.md:4:9: error: tags `C#` and `C++` would share one page, /tags/c/ (`C#` is in content/briefings/2025-06-02-b.md:4:14) (help: spell them the same if they are one tag, or rename one (tag URLs keep only letters and digits))"
+        ]
+    );
+    let run = s.brief(&["build"]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+}
+
+#[test]
+fn an_emoji_only_tag_is_an_error_with_help() {
+    let d = check(
+        A,
+        "+++\ntitle = \"A\"\ndate = 2025-06-09\ntags = [\"🎉\"]\n+++\n",
+    );
+    assert_eq!(
+        d,
+        [
+            "content/briefings/a.md:4:9: error: tag `🎉` has no letters or digits to make its URL from (help: add a word to it, e.g. `celebration 🎉`, or remove it)"
+        ]
+    );
+}
+
+#[test]
+fn a_long_tag_gets_a_slug_a_file_system_takes() {
+    let long = "rare earth ".repeat(30);
+    let s = site(&[(
+        "content/briefings/2025-06-01-a.md",
+        &briefing(
+            "A",
+            "2025-06-01",
+            &format!("tags = [\"{long}\"]"),
+            "Body.\n",
+        ),
+    )]);
+    let built = s.build().ok();
+    let slug = built
+        .files()
+        .into_iter()
+        .find_map(|p| {
+            p.strip_prefix("tags/")?
+                .strip_suffix("/index.html")
+                .map(str::to_string)
+        })
+        .unwrap();
+    assert!(
+        slug.len() <= 80 && slug.starts_with("rare-earth-"),
+        "{slug}"
+    );
+    assert!(!slug.ends_with('-'));
+}
+
+#[test]
+fn names_that_differ_only_by_unicode_normalisation_collide() {
+    // `café` as one character (NFC, most editors) and as `e` plus a
+    // combining accent (NFD, macOS file names).
+    let s = site(&[
+        (
+            "content/briefings/caf\u{e9}.md",
+            "+++\ntitle = \"A\"\ndate = 2025-06-01\n+++\n",
+        ),
+        (
+            "content/briefings/cafe\u{301}.md",
+            "+++\ntitle = \"B\"\ndate = 2025-06-02\n+++\n",
+        ),
+    ]);
+    let d = s.diags();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(
+        d[0].contains("caf\u{e9}.md") && d[0].contains("cafe\u{301}.md"),
+        "names both files: {d:#?}"
+    );
+    assert!(d[0].contains("error"), "{d:#?}");
+}
+
+#[test]
+fn five_thousand_tags_on_one_line_check_quickly() {
+    let tags: Vec<String> = (0..5_000).map(|i| format!("\"tag {i} é\"")).collect();
+    let s = site(&[(
+        "content/briefings/2025-06-01-a.md",
+        &briefing(
+            "A",
+            "2025-06-01",
+            &format!("tags = [{}, \"C#\", \"C++\"]", tags.join(", ")),
+            "Body.\n",
+        ),
+    )]);
+    let start = std::time::Instant::now();
+    let d = s.diags();
+    // Columns are counted in characters: `é` is one.
+    let col = 9 + tags.iter().map(|t| t.chars().count() + 2).sum::<usize>() + 6;
+    assert_eq!(
+        d,
+        [format!(
+            "content/briefings/2025-06-01-a.md:4:{col}: error: tags `C#` and `C++` would share one page, /tags/c/ (help: spell them the same if they are one tag, or rename one (tag URLs keep only letters and digits))"
+        )]
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }

@@ -787,7 +787,7 @@ struct Effect {
 const TAGS: &[&str] = &[
     "minerals",
     "london-talks",
-    "London Talks",
+    "London-Talks",
     "magnets",
     "export-controls",
     "geneva",
@@ -1059,11 +1059,12 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
                 }
                 3 => b.tags.clear(),
                 _ => {
-                    // The other spelling of the same tag.
+                    // The same tag in other case (other spellings with one slug,
+                    // `London Talks`, are an error: see diagnostics.rs).
                     for t in &mut b.tags {
                         if t == "london-talks" {
-                            *t = "London Talks".into();
-                        } else if t == "London Talks" {
+                            *t = "London-Talks".into();
+                        } else if t == "London-Talks" {
                             *t = "london-talks".into();
                         }
                     }
