@@ -783,3 +783,37 @@ fn five_thousand_tags_on_one_line_check_quickly() {
     );
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn the_binary_reports_round_two_problems_at_once_from_inside_the_site() {
+    let s = site(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"HTTPS://EXAMPLE.ORG/\"\npaginate = 5\n",
+        ),
+        ("content/briefings/empty.md", ""),
+        (
+            "content/briefings/2025-06-01-a.md",
+            "+++\ntitle = \"A\"\ndate = 2025-06-01\ntags = [\"C++\", \"C#\", \"🎉\"]\n+++\nBody.\n",
+        ),
+    ]);
+    let run = brief_in(s.root(), &["check"]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    let firsts: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "content/briefings/2025-06-01-a.md:4:16: error: tags `C++` and `C#` would share one page, /tags/c/",
+            "content/briefings/2025-06-01-a.md:4:22: error: tag `🎉` has no letters or digits to make its URL from",
+            "content/briefings/empty.md:1:1: error: empty file",
+            "site.toml:3:1: error: unknown key `paginate` in site.toml",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("help: did you mean `paginate_by`?"));
+}
