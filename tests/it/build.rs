@@ -513,3 +513,17 @@ fn search_page_landmarks_have_distinct_names() {
     labels.dedup();
     assert_eq!(labels.len(), 2, "{labels:?}");
 }
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let s = sample_site("https://example.org/");
+    let first = s.build_with(|o| o.search = false).ok();
+    let a = tree(&first.out);
+    drop(first);
+    let again = s.build_with(|o| o.search = false).ok();
+    let b = tree(&again.out);
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(b[path] == *bytes, "{path} differs between two builds");
+    }
+}
