@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, FileContext, suggestion};
-use crate::render::highlight;
+use crate::highlight;
 use crate::toml_input::{self, Schema};
 
 /// The validated site configuration.

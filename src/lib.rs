@@ -14,6 +14,9 @@
 pub mod config;
 pub mod date;
 pub mod diag;
+pub mod fingerprint;
+pub mod highlight;
+pub mod html;
 pub mod init;
 pub mod load;
 pub mod parse;
@@ -22,6 +25,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod slug;
+pub mod theme;
 pub mod toml_input;
 pub mod write;
 
@@ -31,8 +35,8 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 
 use crate::diag::Diagnostic;
-use crate::render::theme::{self, Asset, Theme};
 use crate::resolve::{Publish, Site};
+use crate::theme::{Asset, Theme};
 
 /// A failure that is not a content problem: exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -154,7 +158,7 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
         .unwrap_or_default();
     let parsed = parse::parse(files, themes, diags);
     timer.lap("parse");
-    rayon::broadcast(|_| render::highlight::forget_lines());
+    rayon::broadcast(|_| highlight::forget_lines());
     let theme = config
         .as_ref()
         .and_then(|c| theme::load(root, &c.theme, diags));

@@ -16,9 +16,10 @@ use pulldown_cmark::{
 };
 
 use crate::diag::{Diagnostic, FileContext};
+use crate::highlight::{self, Themes};
+use crate::html::escape_into;
 use crate::parse::citation;
 use crate::parse::sources::Registry;
-use crate::render::highlight::{self, Themes, escape_into};
 use crate::slug::slugify;
 
 /// A heading, for the table of contents.
@@ -198,8 +199,6 @@ enum ParagraphState {
     Done,
 }
 
-/// A citation waiting for the end of its block to know its sentence:
-/// (index of the cited source, index of the use, byte offset in the block).
 /// A citation waiting for the end of its text block, which gives it its
 /// sentence: at byte `at` of the block's text.
 enum PendingUse {
@@ -819,7 +818,7 @@ impl<'a> Renderer<'a, '_> {
             citation_keys: self
                 .citations
                 .iter()
-                .map(crate::render::keys::hash_of)
+                .map(crate::fingerprint::hash_of)
                 .collect(),
             citations: self.citations,
             unresolved: self.unresolved,

@@ -23,8 +23,8 @@ use toml::value::Datetime;
 
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext, Position};
+use crate::highlight::Themes;
 use crate::load::{ContentFile, FileKind, SourceFile};
-use crate::render::highlight::Themes;
 use crate::slug;
 use crate::toml_input::{self, Schema};
 use front_matter::SplitError;
@@ -141,7 +141,7 @@ pub struct Page {
 
 /// `content/explainer.md`: the title and intro of the running explainer.
 #[derive(Debug, Clone)]
-pub struct Explainer {
+pub struct ExplainerIntro {
     pub path: PathBuf,
     pub title: String,
     pub summary: String,
@@ -195,7 +195,7 @@ pub struct DealPoint {
 pub struct Parsed {
     pub briefings: Vec<Arc<Briefing>>,
     pub pages: Vec<Arc<Page>>,
-    pub explainer: Option<Arc<Explainer>>,
+    pub explainer: Option<Arc<ExplainerIntro>>,
     pub registry: Registry,
 }
 
@@ -215,7 +215,7 @@ impl Parsed {
 pub enum Document {
     Briefing(Arc<Briefing>),
     Page(Arc<Page>),
-    Explainer(Arc<Explainer>),
+    Explainer(Arc<ExplainerIntro>),
 }
 
 /// Parses every file: the source registry first, then every document in
@@ -859,7 +859,7 @@ fn parse_explainer(
     registry: &Registry,
     themes: Themes,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Explainer> {
+) -> Option<ExplainerIntro> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawExplainer, Body, usize) =
         front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, themes, diags)?;
@@ -872,7 +872,7 @@ fn parse_explainer(
     let title = markdown::typographic(&f.required(raw.title, "title", "\"…\""));
     let ok = f.ok;
     let (summary, description) = summary_and_description(raw.summary.as_deref(), &body);
-    Some(Explainer {
+    Some(ExplainerIntro {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),
         path: file.path.clone(),
         title,

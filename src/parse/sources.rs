@@ -14,8 +14,8 @@ use toml::value::Datetime;
 
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext, Position, suggestion};
+use crate::html::escape_into;
 use crate::load::SourceFile;
-use crate::render::highlight::escape_into;
 use crate::toml_input::{self, Schema};
 
 /// What kind of document a source is.

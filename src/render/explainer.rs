@@ -9,10 +9,10 @@ use tera::Context;
 use super::context::*;
 use super::{FeedEntry, Job, Renderer};
 use crate::diag::Diagnostic;
+use crate::html::escape_into;
 use crate::parse::markdown::{citation_marker, inline_plain, letter};
 use crate::parse::{CitationUse, CitedSource, DealKind};
-use crate::render::highlight::escape_into;
-use crate::resolve::explainer::{Change, ChangeKind};
+use crate::resolve::deal::{Change, ChangeKind};
 
 /// Points of each kind shown in "the deal in brief".
 const BRIEF_POINTS: usize = 3;

@@ -8,11 +8,10 @@
 //! sequences, that keys never miss a dependency: the served site must equal
 //! a fresh full build byte for byte.
 
-use std::hash::Hash;
-
 use rayon::prelude::*;
 
 use super::{FEED_ENTRIES, Job, Renderer, pages_for};
+use crate::fingerprint::hash_of;
 use crate::resolve::DocRef;
 
 /// Hashes computed once per rebuild and shared by every job's key.
@@ -26,15 +25,6 @@ pub struct KeyParts {
     deal: u64,
     /// The explainer changes each briefing made, by briefing index.
     changes_by: Vec<Vec<(usize, usize)>>,
-}
-
-/// A hash of anything hashable, fixed for the life of the process (keys
-/// and fingerprints are only compared within one `serve`). foldhash rather
-/// than SipHash: hashing every summary on each rebuild was a fifth of a
-/// rebuild's time at 10,000 briefings.
-pub(crate) fn hash_of(value: impl Hash) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::default().hash_one(value)
 }
 
 impl Renderer<'_> {

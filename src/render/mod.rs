@@ -8,10 +8,8 @@
 
 pub mod context;
 mod explainer;
-pub mod highlight;
 pub mod keys;
 pub mod search;
-pub mod theme;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -26,8 +24,8 @@ use tera::Context;
 use crate::diag::Diagnostic;
 use crate::parse::{Briefing, Heading};
 use crate::resolve::{DocRef, Site};
+use crate::theme::{Asset, Theme};
 use context::*;
-use theme::{Asset, Theme};
 
 /// Where rendered outputs go: a staging directory, or memory in `serve`.
 pub trait Sink: Sync {
@@ -241,7 +239,7 @@ impl<'a> Renderer<'a> {
                 let id = (b.fingerprint, site.is_scheduled(b));
                 cache.0.get(&id).cloned().unwrap_or_else(|| {
                     let summary = r.summary(b);
-                    let key = keys::hash_of(&summary);
+                    let key = crate::fingerprint::hash_of(&summary);
                     (Arc::new(summary), key)
                 })
             })
@@ -677,7 +675,7 @@ impl<'a> Renderer<'a> {
             .render_to(name, ctx, &mut out)
             .map(|()| out)
             .map_err(|e| {
-                let mut d = theme::template_error(&self.theme.template_dir.join(name), &e);
+                let mut d = crate::theme::template_error(&self.theme.template_dir.join(name), &e);
                 d.message = format!(
                     "{} (while rendering /{})",
                     d.message,
@@ -807,7 +805,7 @@ impl<'a> Renderer<'a> {
             document_count: citing.len(),
             point_count: {
                 let id = &self.site.registry.sources[i].id;
-                let cites = |p: &&crate::resolve::explainer::Point| {
+                let cites = |p: &&crate::resolve::deal::Point| {
                     p.versions.iter().any(|v| v.cite.contains(id))
                 };
                 self.site.deal.points.iter().filter(cites).count()
@@ -1184,7 +1182,7 @@ fn pages_for(items: usize, per: usize) -> usize {
 }
 
 fn syntax_css(site: &Site) -> String {
-    highlight::stylesheet(site.config.highlight.themes())
+    crate::highlight::stylesheet(site.config.highlight.themes())
 }
 
 /// A short, stable content hash for cache-busting asset URLs.

@@ -21,13 +21,13 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::fingerprint::hash_of;
 use crate::load::{self, FileKind, SourceFile};
 use crate::parse::sources::{self, Registry};
 use crate::parse::{self, Document, Parsed};
-use crate::render::keys::hash_of;
-use crate::render::theme::{self, Asset, Theme};
 use crate::render::{self, Job, Renderer, SummaryCache};
 use crate::resolve::{self, Publish};
+use crate::theme::{self, Asset, Theme};
 use crate::{Error, Options};
 
 /// One content document as last read.

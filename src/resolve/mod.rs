@@ -4,7 +4,7 @@
 //! briefings, groups tags, and checks that no two documents claim the same
 //! output path. After this stage nothing is mutated; rendering only reads.
 
-pub mod explainer;
+pub mod deal;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -15,11 +15,11 @@ use chrono::{DateTime, Utc};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::parse::sources::Registry;
-use crate::parse::{Body, Briefing, Explainer, Page, Parsed};
+use crate::parse::{Body, Briefing, ExplainerIntro, Page, Parsed};
 
-/// What to publish, from the command line.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
+/// What to publish, from the command line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Publish {
     /// Include drafts.
@@ -45,12 +45,12 @@ pub struct Site {
     pub briefings: Vec<Arc<Briefing>>,
     /// Standalone pages, ordered by title.
     pub pages: Vec<Arc<Page>>,
-    pub explainer: Option<Arc<Explainer>>,
+    pub explainer: Option<Arc<ExplainerIntro>>,
     /// Ordered by slug.
     pub tags: Vec<Tag>,
     pub registry: Registry,
     /// The running explainer's points and changes, from the briefings.
-    pub deal: explainer::Explainer,
+    pub deal: deal::Deal,
     /// For each source (same order as the registry), the documents citing
     /// it: newest briefing first, then pages, then the explainer.
     pub cited_by: Vec<Vec<Citing>>,
@@ -141,7 +141,7 @@ pub fn resolve(
                 || check_collisions(&briefings, &pages),
                 || {
                     let mut d = Vec::new();
-                    (explainer::resolve(&briefings, &mut d), d)
+                    (deal::resolve(&briefings, &mut d), d)
                 },
             )
         },
@@ -169,8 +169,6 @@ pub fn resolve(
     }
 }
 
-/// Explainer points must cite known sources; every source should be cited
-/// somewhere (drafts count: a draft's sources are not unused).
 /// The briefings and pages to publish: briefings newest first (of two on
 /// the same date, the later file path counts as newer, as in the
 /// explainer's history), pages by title.
@@ -262,7 +260,7 @@ fn citing(
     registry: &Registry,
     briefings: &[Arc<Briefing>],
     pages: &[Arc<Page>],
-    explainer: Option<&Explainer>,
+    explainer: Option<&ExplainerIntro>,
 ) -> Vec<Vec<Citing>> {
     let mut cited_by: Vec<Vec<Citing>> = vec![Vec::new(); registry.sources.len()];
     let docs = briefings

@@ -17,6 +17,7 @@ use std::hash::BuildHasher;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use crate::html::escape_into;
 use syntect::highlighting::{Color, FontStyle, Highlighter, Style, Theme, ThemeSet};
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -644,11 +645,6 @@ fn hex(c: Color) -> String {
     } else {
         format!("{rgb}{:02x}", c.a)
     }
-}
-
-/// HTML-escapes text into `out` (text and attribute values alike).
-pub fn escape_into(out: &mut String, text: &str) {
-    pulldown_cmark_escape::escape_html(out, text).expect("writing to a String cannot fail");
 }
 
 #[cfg(test)]

@@ -172,12 +172,8 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
 /// which makes every URL in the output read `https:&#x2F;&#x2F;…`.
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    crate::render::highlight::escape_into(&mut out, text);
-    if out.contains('\'') {
-        out.replace('\'', "&#39;")
-    } else {
-        out
-    }
+    crate::html::escape_into(&mut out, text);
+    out
 }
 
 /// The `cdata` filter: a string as an XML CDATA section, so a feed carries

@@ -1,4 +1,9 @@
-//! The running explainer: `[[deal]]` points versioned by id across briefings.
+//! The deal: `[[deal]]` points versioned by id across briefings, which the
+//! explainer page shows (its intro is `content/explainer.md`, a
+//! [`crate::parse::ExplainerIntro`]).
+//!
+//! In: the published briefings. Out: a [`Deal`]: every point with its
+//! versions, and every change, plus diagnostics.
 //!
 //! Briefings are read oldest first (by date, then by file path for
 //! briefings of the same date); for each id the newest version is current
@@ -64,14 +69,14 @@ pub struct Change {
 
 /// The resolved explainer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Explainer {
+pub struct Deal {
     /// In order of first statement.
     pub points: Vec<Point>,
     /// Oldest first; render newest first.
     pub changes: Vec<Change>,
 }
 
-impl Explainer {
+impl Deal {
     /// Points currently in force (not withdrawn), of one kind, in order of first statement.
     pub fn current(&self, kind: DealKind) -> impl Iterator<Item = (usize, &Point)> {
         self.points
@@ -108,8 +113,8 @@ pub fn is_reserved_id(id: &str) -> bool {
             .any(|p| id.starts_with(p))
 }
 
-/// Builds the explainer from briefings (newest first, as in `Site`).
-pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnostic>) -> Explainer {
+/// Builds the deal from briefings (newest first, as in `Site`).
+pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnostic>) -> Deal {
     // Oldest first; ties by path, as documented.
     let mut order: Vec<usize> = (0..briefings.len()).collect();
     order.sort_by(|&a, &b| {
@@ -120,7 +125,7 @@ pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnosti
                 .cmp(briefings[b].path.as_os_str())
         })
     });
-    let mut explainer = Explainer::default();
+    let mut deal = Deal::default();
     let mut index: HashMap<String, usize> = HashMap::new();
     for &bi in &order {
         let b = &briefings[bi];
@@ -161,9 +166,9 @@ pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnosti
                     );
                     continue;
                 }
-                index.insert(d.id.clone(), explainer.points.len());
-                explainer.changes.push(Change {
-                    point: explainer.points.len(),
+                index.insert(d.id.clone(), deal.points.len());
+                deal.changes.push(Change {
+                    point: deal.points.len(),
                     point_id: d.id.clone(),
                     version: 0,
                     kind: ChangeKind::Added,
@@ -171,13 +176,13 @@ pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnosti
                     moved: false,
                     sources_changed: false,
                 });
-                explainer.points.push(Point {
+                deal.points.push(Point {
                     id: d.id.clone(),
                     versions: vec![version],
                 });
                 continue;
             };
-            let point = &mut explainer.points[pi];
+            let point = &mut deal.points[pi];
             let prev = point.current();
             let reworded = prev.text != version.text;
             let moved = prev.kind != version.kind;
@@ -192,7 +197,7 @@ pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnosti
             };
             point.versions.push(version);
             if let Some(kind) = kind {
-                explainer.changes.push(Change {
+                deal.changes.push(Change {
                     point: pi,
                     point_id: point.id.clone(),
                     version: point.versions.len() - 1,
@@ -204,7 +209,7 @@ pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnosti
             }
         }
     }
-    explainer
+    deal
 }
 
 fn withdraw_help<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> String {
