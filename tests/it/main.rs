@@ -10,6 +10,7 @@ mod cli;
 mod diagnostics;
 mod explainer;
 mod hostile;
+mod layout;
 mod markdown;
 mod publication;
 mod scaffold;
