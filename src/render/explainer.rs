@@ -2,13 +2,14 @@
 //! each briefing, "the deal in brief" on the home page, and the points
 //! listed on source pages.
 
-use std::sync::atomic::Ordering;
-
 use tera::Context;
 
 use super::context::*;
-use super::{FeedEntry, Job, Renderer};
+use super::feed::FeedEntry;
+use super::keys::KeyParts;
+use super::{Job, Renderer};
 use crate::diag::Diagnostic;
+use crate::fingerprint::hash_of;
 use crate::html::escape_into;
 use crate::parse::markdown::{citation_marker, inline_plain, letter};
 use crate::parse::{CitationUse, CitedSource, DealKind};
@@ -280,8 +281,8 @@ impl Renderer<'_> {
         )
     }
 
-    pub(super) fn render_explainer(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
-        self.counts.pages.fetch_add(1, Ordering::Relaxed);
+    /// `/explainer/`: the deal's current points and what changed.
+    pub(super) fn explainer(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let explainer = self.explainer_context();
         let description = site
@@ -300,8 +301,8 @@ impl Renderer<'_> {
         self.template("explainer.html", &ctx, job)
     }
 
-    pub(super) fn render_explainer_feed(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
-        self.counts.feeds.fetch_add(1, Ordering::Relaxed);
+    /// `/explainer/atom.xml`: one entry per change.
+    pub(super) fn explainer_feed(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let base = &site.config.base_url;
         let entries = site
@@ -342,5 +343,19 @@ impl Renderer<'_> {
             .collect();
         let title = format!("{} — changes", self.explainer_title());
         self.feed_document(&title, "explainer/", entries, job)
+    }
+
+    /// Both show the deal (every point, version and change, with the
+    /// briefings they name), the intro and the sources it cites.
+    pub(super) fn explainer_key(&self, job: Job, parts: &KeyParts) -> u64 {
+        let site = self.site;
+        let g = parts.global;
+        let intro = site.explainer.as_ref().map(|e| {
+            (
+                e.fingerprint,
+                self.cited_sources_key(&e.body.citations, parts),
+            )
+        });
+        hash_of((g, job, parts.deal, intro, &parts.sources))
     }
 }

@@ -1,0 +1,257 @@
+//! The feeds and the sitemap: `/atom.xml`, each tag's `atom.xml` (the
+//! explainer's is in `explainer.rs`, built with [`Renderer::feed_document`]),
+//! `/sitemap.xml` and `/robots.txt`. Renderers and keys side by side.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::context::*;
+use super::keys::KeyParts;
+use super::{FEED_ENTRIES, Job, Renderer};
+use crate::diag::Diagnostic;
+use crate::fingerprint::hash_of;
+
+impl Renderer<'_> {
+    /// `/atom.xml`: the newest briefings, in full.
+    pub(super) fn site_feed(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let all: Vec<usize> = (0..site.briefings.len().min(FEED_ENTRIES)).collect();
+        self.feed(&site.config.title, "", &all, job)
+    }
+
+    /// The content of the newest briefings.
+    pub(super) fn site_feed_key(&self, parts: &KeyParts) -> u64 {
+        let g = parts.global;
+        hash_of((g, "feed", self.feed_key(&self.newest_first)))
+    }
+
+    /// `/tags/<tag>/atom.xml`.
+    pub(super) fn tag_feed(&self, t: usize, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let tag = &site.tags[t];
+        let prefix = format!("tags/{}/", tag.slug);
+        let title = format!("{} — {}", tag.name, site.config.title);
+        self.feed(&title, &prefix, &tag.briefings, job)
+    }
+
+    /// The tag and the content of its newest briefings.
+    pub(super) fn tag_feed_key(&self, t: usize, parts: &KeyParts) -> u64 {
+        let site = self.site;
+        let g = parts.global;
+        let tag = &site.tags[t];
+        hash_of((
+            g,
+            "tag-feed",
+            &tag.name,
+            &tag.slug,
+            self.feed_key(&tag.briefings),
+        ))
+    }
+
+    /// `/sitemap.xml`: every page, with its last change where known.
+    pub(super) fn sitemap(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert("entries", &self.sitemap_entries());
+        self.template("sitemap.xml", &ctx, job)
+    }
+
+    /// Every URL and date the sitemap lists.
+    pub(super) fn sitemap_key(&self, parts: &KeyParts) -> u64 {
+        let site = self.site;
+        let g = parts.global;
+        let briefings: Vec<_> = site
+            .briefings
+            .iter()
+            .map(|b| (&b.slug, b.date, b.updated))
+            .collect();
+        let tags: Vec<_> = site
+            .tags
+            .iter()
+            .map(|t| {
+                (
+                    &t.slug,
+                    t.briefings.first().map(|&i| site.briefings[i].date),
+                )
+            })
+            .collect();
+        let sources: Vec<&str> = site.registry.ids().collect();
+        let pages: Vec<&str> = site.pages.iter().map(|p| p.slug.as_str()).collect();
+        hash_of((
+            g,
+            "sitemap",
+            briefings,
+            tags,
+            sources,
+            pages,
+            site.has_explainer(),
+        ))
+    }
+
+    /// `/robots.txt`, naming the sitemap.
+    pub(super) fn robots(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let base = &self.site.config.base_url;
+        let mut ctx = Context::new();
+        ctx.insert("sitemap_url", &base.url("sitemap.xml"));
+        self.template("robots.txt", &ctx, job)
+    }
+
+    fn feed(
+        &self,
+        title: &str,
+        prefix: &str,
+        items: &[usize],
+        job: Job,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let entries: Vec<FeedEntry> = items
+            .iter()
+            .take(FEED_ENTRIES)
+            .map(|&i| {
+                let b = &site.briefings[i];
+                let s = &self.summaries[i];
+                FeedEntry {
+                    title: b.title.clone(),
+                    id: s.url.clone(),
+                    url: s.url.clone(),
+                    published: b.date.rfc3339(),
+                    updated: b.updated.unwrap_or(b.date).rfc3339(),
+                    author: site.config.title.clone(),
+                    categories: s.tags.clone(),
+                    summary: b.summary.clone(),
+                    content: b.body.html.unpack(),
+                }
+            })
+            .collect();
+        self.feed_document(title, prefix, entries, job)
+    }
+
+    /// An Atom feed at `<prefix>atom.xml` for the page at `prefix`.
+    pub(super) fn feed_document(
+        &self,
+        title: &str,
+        prefix: &str,
+        entries: Vec<FeedEntry>,
+        job: Job,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let base = &site.config.base_url;
+        let updated = entries
+            .iter()
+            .filter_map(|e| chrono::DateTime::parse_from_rfc3339(&e.updated).ok())
+            .max()
+            .map_or_else(
+                // A feed with no entries yet (the explainer before any point
+                // changes) is as new as the site's newest briefing, so two
+                // builds of the same content are the same bytes.
+                || {
+                    site.briefings.first().map_or_else(
+                        || site.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        |b| b.updated.unwrap_or(b.date).rfc3339(),
+                    )
+                },
+                |d| d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            );
+        let feed = Feed {
+            title: title.to_string(),
+            subtitle: if prefix.is_empty() {
+                site.config.description.clone()
+            } else {
+                String::new()
+            },
+            id: base.url(&format!("{prefix}atom.xml")),
+            self_url: base.url(&format!("{prefix}atom.xml")),
+            alternate_url: base.url(prefix),
+            updated,
+            entries,
+        };
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_context);
+        ctx.insert("feed", &feed);
+        self.template("atom.xml", &ctx, job)
+    }
+
+    fn sitemap_entries(&self) -> Vec<SitemapEntry> {
+        let site = self.site;
+        let base = &site.config.base_url;
+        let newest = site
+            .briefings
+            .first()
+            .map(|b| b.updated.unwrap_or(b.date).ymd());
+        let mut entries = vec![
+            SitemapEntry {
+                url: base.url(""),
+                lastmod: newest.clone(),
+            },
+            SitemapEntry {
+                url: base.url("briefings/"),
+                lastmod: newest.clone(),
+            },
+            SitemapEntry {
+                url: base.url("tags/"),
+                lastmod: newest,
+            },
+        ];
+        entries.extend(
+            site.briefings
+                .iter()
+                .zip(&self.summaries)
+                .map(|(b, s)| SitemapEntry {
+                    url: s.url.clone(),
+                    lastmod: Some(b.updated.unwrap_or(b.date).ymd()),
+                }),
+        );
+        entries.extend(site.tags.iter().map(|t| SitemapEntry {
+            url: base.url(&format!("tags/{}/", t.slug)),
+            lastmod: t.briefings.first().map(|&i| site.briefings[i].date.ymd()),
+        }));
+        if site.has_explainer() {
+            entries.push(SitemapEntry {
+                url: base.url("explainer/"),
+                lastmod: site.briefings.first().map(|b| b.date.ymd()),
+            });
+        }
+        entries.push(SitemapEntry {
+            url: base.url("sources/"),
+            lastmod: None,
+        });
+        entries.extend(site.registry.sources.iter().map(|src| SitemapEntry {
+            url: base.url(&format!("sources/{}/", src.id)),
+            lastmod: None,
+        }));
+        entries.extend(site.pages.iter().map(|p| SitemapEntry {
+            url: base.url(&format!("{}/", p.slug)),
+            lastmod: None,
+        }));
+        entries
+    }
+}
+
+#[derive(Serialize)]
+struct Feed {
+    title: String,
+    subtitle: String,
+    id: String,
+    self_url: String,
+    alternate_url: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FeedEntry {
+    pub(super) title: String,
+    pub(super) id: String,
+    pub(super) url: String,
+    pub(super) published: String,
+    pub(super) updated: String,
+    pub(super) author: String,
+    pub(super) categories: Vec<TagRef>,
+    pub(super) summary: String,
+    pub(super) content: String,
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    url: String,
+    lastmod: Option<String>,
+}
