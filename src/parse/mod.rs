@@ -40,7 +40,9 @@ pub struct Briefing {
     pub updated: Option<PubDate>,
     /// Front matter `summary`, else the first paragraph's plain text.
     pub summary: String,
-    /// The meta description: see [`summary_and_description`].
+    /// The meta description: a written `summary` as it stands, else the
+    /// first paragraph cut to the whole sentences (or words) that fit in
+    /// 160 characters.
     pub description: String,
     pub tags: Vec<TagName>,
     pub draft: bool,
@@ -220,67 +222,114 @@ pub enum Document {
 
 /// Parses every file: the source registry first, then every document in
 /// parallel against it, its code highlighted with `themes`; diagnostics
-/// come back in file order.
+/// come back in file order. `serve` runs the same [`registry`] and
+/// [`parse_one`] on the files a save touched.
 pub fn parse(files: Vec<ContentFile>, themes: Themes, diags: &mut Vec<Diagnostic>) -> Parsed {
-    let registry = match files
-        .iter()
-        .find(|f| f.kind == FileKind::Sources)
-        .map(ContentFile::read)
-    {
-        Some(Ok(file)) => sources::parse(&file, diags),
-        Some(Err(d)) => {
-            diags.push(d);
-            Registry::default()
-        }
-        None => Registry::default(),
-    };
-    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
+    let registry = registry(
+        files
+            .iter()
+            .find(|f| f.kind == FileKind::Sources)
+            .map(ContentFile::read),
+        diags,
+    );
+    let results: Vec<ParsedFile> = files
         .into_par_iter()
         .filter(|f| f.kind != FileKind::Sources)
-        .map(|file| {
-            let mut d = Vec::new();
-            let doc = match file.read() {
-                Ok(file) => parse_file(&file, &registry, themes, &mut d),
-                Err(e) => {
-                    d.push(e);
-                    None
-                }
-            };
-            (doc, d)
+        .map(|file| match file.read() {
+            Ok(file) => parse_one(&file, &registry, themes),
+            Err(d) => ParsedFile::unreadable(d),
         })
         .collect();
+    // The highlighter's per-thread line cache has done its work.
+    rayon::broadcast(|_| crate::highlight::forget_lines());
     let mut parsed = Parsed {
         registry,
         ..Parsed::default()
     };
-    for (doc, d) in results {
-        diags.extend(d);
-        if let Some(doc) = doc {
+    for file in results {
+        diags.extend(file.diags);
+        if let Some(doc) = file.doc {
             parsed.add(doc);
         }
     }
     parsed
 }
 
-/// Parses one content file; `None` for the registry or a file with errors.
-pub fn parse_file(
-    file: &SourceFile,
-    registry: &Registry,
-    themes: Themes,
+/// The source registry from `content/sources.toml`, read or not (`None`:
+/// the site has none, which is fine until something cites a source).
+pub fn registry(
+    file: Option<Result<SourceFile, Diagnostic>>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Document> {
-    match file.kind {
-        FileKind::Briefing => {
-            parse_briefing(file, registry, themes, diags).map(|d| Document::Briefing(Arc::new(d)))
+) -> Registry {
+    match file {
+        Some(Ok(file)) => sources::parse(&file, diags),
+        Some(Err(d)) => {
+            diags.push(d);
+            Registry::default()
         }
-        FileKind::Page => {
-            parse_page(file, registry, themes, diags).map(|d| Document::Page(Arc::new(d)))
-        }
-        FileKind::Explainer => {
-            parse_explainer(file, registry, themes, diags).map(|d| Document::Explainer(Arc::new(d)))
-        }
-        FileKind::Sources => None,
+        None => Registry::default(),
     }
+}
+
+/// One content file, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFile {
+    /// `None` when the file has errors (or is the registry).
+    pub doc: Option<Document>,
+    pub diags: Vec<Diagnostic>,
+    /// Every source id the file names, known or not, in its text or its
+    /// explainer points: a registry change to any of them must parse the
+    /// file again.
+    pub cites: Vec<String>,
+}
+
+impl ParsedFile {
+    /// A file that could not be read: only its diagnostic.
+    pub fn unreadable(d: Diagnostic) -> ParsedFile {
+        ParsedFile {
+            diags: vec![d],
+            ..ParsedFile::default()
+        }
+    }
+}
+
+/// Parses one content file against the registry (the registry itself is
+/// parsed by [`registry`]).
+pub fn parse_one(file: &SourceFile, registry: &Registry, themes: Themes) -> ParsedFile {
+    let mut diags = Vec::new();
+    let doc = match file.kind {
+        FileKind::Briefing => parse_briefing(file, registry, themes, &mut diags)
+            .map(|d| Document::Briefing(Arc::new(d))),
+        FileKind::Page => {
+            parse_page(file, registry, themes, &mut diags).map(|d| Document::Page(Arc::new(d)))
+        }
+        FileKind::Explainer => parse_explainer(file, registry, themes, &mut diags)
+            .map(|d| Document::Explainer(Arc::new(d))),
+        FileKind::Sources => None,
+    };
+    let body = match &doc {
+        Some(Document::Briefing(b)) => Some(&b.body),
+        Some(Document::Page(p)) => Some(&p.body),
+        Some(Document::Explainer(e)) => Some(&e.body),
+        None => None,
+    };
+    let mut cites: Vec<String> = body
+        .map(|b| {
+            b.citations
+                .iter()
+                .map(|c| c.id.clone())
+                .chain(b.unresolved.iter().cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(Document::Briefing(b)) = &doc {
+        cites.extend(
+            b.deal
+                .iter()
+                .flat_map(|d| d.cite.iter().map(|(id, _)| id.clone())),
+        );
+    }
+    ParsedFile { doc, diags, cites }
 }
 
 /// Longest meta description made from a first paragraph, in characters:

@@ -351,22 +351,15 @@ impl Workspace {
         let root = &self.opts.root;
         let rel = PathBuf::from("content/sources.toml");
         self.registry_diags.clear();
-        let new = match load::read_text(&root.join(&rel), &rel) {
-            Ok(text) => sources::parse(
-                &SourceFile {
-                    path: rel,
-                    kind: FileKind::Sources,
-                    text,
-                },
-                &mut self.registry_diags,
-            ),
-            Err(d) => {
-                if root.join(&rel).exists() {
-                    self.registry_diags.push(d);
-                }
-                Registry::default()
-            }
-        };
+        let abs = root.join(&rel);
+        let file = abs.exists().then(|| {
+            load::read_text(&abs, &rel).map(|text| SourceFile {
+                path: rel,
+                kind: FileKind::Sources,
+                text,
+            })
+        });
+        let new = parse::registry(file, &mut self.registry_diags);
         let old: BTreeMap<&str, &sources::Source> = self
             .registry
             .sources
@@ -398,38 +391,12 @@ impl Workspace {
         let parsed: Vec<(PathBuf, Entry)> = files
             .into_par_iter()
             .map(|file| {
-                let mut diags = Vec::new();
-                let doc = parse::parse_file(&file, registry, themes, &mut diags);
-                // Every source id the file names, resolved or not, in its
-                // text or its explainer points: a registry change to any of
-                // them must re-parse it.
-                let body = match &doc {
-                    Some(Document::Briefing(b)) => Some(&b.body),
-                    Some(Document::Page(p)) => Some(&p.body),
-                    Some(Document::Explainer(e)) => Some(&e.body),
-                    None => None,
-                };
-                let mut cites: Vec<String> = body
-                    .map(|b| {
-                        b.citations
-                            .iter()
-                            .map(|c| c.id.clone())
-                            .chain(b.unresolved.iter().cloned())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if let Some(Document::Briefing(b)) = &doc {
-                    cites.extend(
-                        b.deal
-                            .iter()
-                            .flat_map(|d| d.cite.iter().map(|(id, _)| id.clone())),
-                    );
-                }
+                let parsed = parse::parse_one(&file, registry, themes);
                 let entry = Entry {
                     text_hash: hash_of(&file.text),
-                    doc,
-                    diags,
-                    cites,
+                    doc: parsed.doc,
+                    diags: parsed.diags,
+                    cites: parsed.cites,
                 };
                 (file.path, entry)
             })
