@@ -4,14 +4,14 @@
 
 use super::context::*;
 use super::keys::KeyParts;
-use super::{Job, LIST_TAGS, Renderer, WORDS_PER_MINUTE, script_safe_json};
+use super::{LIST_TAGS, Renderer, WORDS_PER_MINUTE, script_safe_json};
 use crate::diag::Diagnostic;
 use crate::fingerprint::hash_of;
 use crate::parse::{Briefing, Heading};
 
 impl Renderer<'_> {
     /// `/briefings/<slug>/`.
-    pub(super) fn briefing(&self, i: usize, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn briefing(&self, i: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let b = &site.briefings[i];
         let references = self.references(&b.body.citations);
@@ -36,7 +36,7 @@ impl Renderer<'_> {
             None,
         );
         ctx.insert("page", &page);
-        self.template("briefing.html", &ctx, job)
+        self.template("briefing.html", &ctx)
     }
 
     /// Its content, its neighbours' summaries, the sources it cites and

@@ -282,7 +282,7 @@ impl Renderer<'_> {
     }
 
     /// `/explainer/`: the deal's current points and what changed.
-    pub(super) fn explainer(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn explainer(&self) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let explainer = self.explainer_context();
         let description = site
@@ -298,11 +298,11 @@ impl Renderer<'_> {
             feed,
         );
         ctx.insert("explainer", &explainer);
-        self.template("explainer.html", &ctx, job)
+        self.template("explainer.html", &ctx)
     }
 
     /// `/explainer/atom.xml`: one entry per change.
-    pub(super) fn explainer_feed(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn explainer_feed(&self) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let base = &site.config.base_url;
         let entries = site
@@ -342,7 +342,7 @@ impl Renderer<'_> {
             })
             .collect();
         let title = format!("{} — changes", self.explainer_title());
-        self.feed_document(&title, "explainer/", entries, job)
+        self.feed_document(&title, "explainer/", entries)
     }
 
     /// Both show the deal (every point, version and change, with the

@@ -7,16 +7,16 @@ use tera::Context;
 
 use super::context::*;
 use super::keys::KeyParts;
-use super::{FEED_ENTRIES, Job, Renderer};
+use super::{FEED_ENTRIES, Renderer};
 use crate::diag::Diagnostic;
 use crate::fingerprint::hash_of;
 
 impl Renderer<'_> {
     /// `/atom.xml`: the newest briefings, in full.
-    pub(super) fn site_feed(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn site_feed(&self) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let all: Vec<usize> = (0..site.briefings.len().min(FEED_ENTRIES)).collect();
-        self.feed(&site.config.title, "", &all, job)
+        self.feed(&site.config.title, "", &all)
     }
 
     /// The content of the newest briefings.
@@ -26,12 +26,12 @@ impl Renderer<'_> {
     }
 
     /// `/tags/<tag>/atom.xml`.
-    pub(super) fn tag_feed(&self, t: usize, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn tag_feed(&self, t: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let tag = &site.tags[t];
         let prefix = format!("tags/{}/", tag.slug);
         let title = format!("{} — {}", tag.name, site.config.title);
-        self.feed(&title, &prefix, &tag.briefings, job)
+        self.feed(&title, &prefix, &tag.briefings)
     }
 
     /// The tag and the content of its newest briefings.
@@ -49,10 +49,10 @@ impl Renderer<'_> {
     }
 
     /// `/sitemap.xml`: every page, with its last change where known.
-    pub(super) fn sitemap(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn sitemap(&self) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("entries", &self.sitemap_entries());
-        self.template("sitemap.xml", &ctx, job)
+        self.template("sitemap.xml", &ctx)
     }
 
     /// Every URL and date the sitemap lists.
@@ -88,20 +88,14 @@ impl Renderer<'_> {
     }
 
     /// `/robots.txt`, naming the sitemap.
-    pub(super) fn robots(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn robots(&self) -> Result<Vec<u8>, Diagnostic> {
         let base = &self.site.config.base_url;
         let mut ctx = Context::new();
         ctx.insert("sitemap_url", &base.url("sitemap.xml"));
-        self.template("robots.txt", &ctx, job)
+        self.template("robots.txt", &ctx)
     }
 
-    fn feed(
-        &self,
-        title: &str,
-        prefix: &str,
-        items: &[usize],
-        job: Job,
-    ) -> Result<Vec<u8>, Diagnostic> {
+    fn feed(&self, title: &str, prefix: &str, items: &[usize]) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let entries: Vec<FeedEntry> = items
             .iter()
@@ -122,7 +116,7 @@ impl Renderer<'_> {
                 }
             })
             .collect();
-        self.feed_document(title, prefix, entries, job)
+        self.feed_document(title, prefix, entries)
     }
 
     /// An Atom feed at `<prefix>atom.xml` for the page at `prefix`.
@@ -131,7 +125,6 @@ impl Renderer<'_> {
         title: &str,
         prefix: &str,
         entries: Vec<FeedEntry>,
-        job: Job,
     ) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let base = &site.config.base_url;
@@ -167,7 +160,7 @@ impl Renderer<'_> {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site_context);
         ctx.insert("feed", &feed);
-        self.template("atom.xml", &ctx, job)
+        self.template("atom.xml", &ctx)
     }
 
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {

@@ -4,13 +4,13 @@
 
 use super::context::*;
 use super::keys::KeyParts;
-use super::{Job, Renderer, pages_for};
+use super::{Renderer, pages_for};
 use crate::diag::Diagnostic;
 use crate::fingerprint::hash_of;
 
 impl Renderer<'_> {
     /// `/` and `/page/N/`: the newest briefings, and the deal in brief.
-    pub(super) fn home(&self, n: usize, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn home(&self, n: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let paginator = self.paginator(&self.newest_first, n, "");
         let title = if n == 1 {
@@ -28,7 +28,7 @@ impl Renderer<'_> {
         if n == 1 {
             ctx.insert("deal", &self.deal_brief());
         }
-        self.template("index.html", &ctx, job)
+        self.template("index.html", &ctx)
     }
 
     /// The home page shows a page of summaries, and page 1 the deal.
@@ -39,7 +39,7 @@ impl Renderer<'_> {
     }
 
     /// `/briefings/`: every briefing, by month.
-    pub(super) fn archive(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn archive(&self) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let mut months: Vec<ArchiveMonth> = Vec::new();
         for (b, s) in site.briefings.iter().zip(&self.summaries) {
@@ -64,7 +64,7 @@ impl Renderer<'_> {
         );
         ctx.insert("months", &months);
         ctx.insert("total", &site.briefings.len());
-        self.template("archive.html", &ctx, job)
+        self.template("archive.html", &ctx)
     }
 
     /// Every summary, in order.
@@ -81,7 +81,7 @@ impl Renderer<'_> {
     }
 
     /// `/tags/`: every tag with its count.
-    pub(super) fn tags(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn tags(&self) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let tags: Vec<TagContext> = (0..site.tags.len()).map(|t| self.tag_context(t)).collect();
         let mut ctx = self.context(
@@ -92,7 +92,7 @@ impl Renderer<'_> {
             None,
         );
         ctx.insert("tags", &tags);
-        self.template("tags.html", &ctx, job)
+        self.template("tags.html", &ctx)
     }
 
     /// Every tag's name, slug and count.
@@ -110,7 +110,7 @@ impl Renderer<'_> {
     }
 
     /// A tag's page `n`.
-    pub(super) fn tag(&self, t: usize, n: usize, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn tag(&self, t: usize, n: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let tag = &site.tags[t];
         let tag_ctx = self.tag_context(t);
@@ -136,7 +136,7 @@ impl Renderer<'_> {
         );
         ctx.insert("tag", &tag_ctx);
         ctx.insert("paginator", &paginator);
-        self.template("tag.html", &ctx, job)
+        self.template("tag.html", &ctx)
     }
 
     /// The tag and its page of summaries.

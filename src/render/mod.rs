@@ -344,15 +344,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders every job into `sink`, in parallel. Template errors are
-    /// diagnostics (one per template and message, naming the first output
-    /// that hit it); I/O errors abort.
-    pub fn render_all(
-        &self,
-        sink: &dyn Sink,
-        search: Option<&search::SearchIndex>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> io::Result<usize> {
+    /// Every job with its output path. A static file that would take the
+    /// place of a generated page is an error.
+    pub fn plan(&self, diags: &mut Vec<Diagnostic>) -> Vec<(Job, String)> {
         let planned: Vec<(Job, String)> = self
             .jobs()
             .into_par_iter()
@@ -362,9 +356,38 @@ impl<'a> Renderer<'a> {
             planned.iter().map(|(job, path)| (*job, path.as_str())),
             diags,
         );
-        let failures: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
         planned
-            .par_iter()
+    }
+
+    /// Renders every job into `sink`: [`Renderer::plan`], then
+    /// [`Renderer::render_jobs`]. Returns the number of outputs.
+    pub fn render_all(
+        &self,
+        sink: &dyn Sink,
+        search: Option<&search::SearchIndex>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> io::Result<usize> {
+        let planned = self.plan(diags);
+        self.render_jobs(&planned, sink, search, diags)?;
+        Ok(planned.len())
+    }
+
+    /// Renders `jobs` (from [`Renderer::plan`]: all of them in a build,
+    /// those whose key changed in `serve`) into `sink`, in parallel, each
+    /// written as soon as it is rendered. A template error is one
+    /// diagnostic per template and message, naming the first output (by
+    /// path) that hit it and how many more did; I/O errors abort.
+    pub fn render_jobs(
+        &self,
+        jobs: &[(Job, String)],
+        sink: &dyn Sink,
+        search: Option<&search::SearchIndex>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> io::Result<()> {
+        // By message: the diagnostic, the first page that hit it, how many.
+        let failures: Mutex<BTreeMap<String, (Diagnostic, String, usize)>> =
+            Mutex::new(BTreeMap::new());
+        jobs.par_iter()
             .try_for_each(|(job, path)| -> io::Result<()> {
                 let job = *job;
                 match self.render(job) {
@@ -378,45 +401,56 @@ impl<'a> Renderer<'a> {
                         sink.write(path, &bytes)
                     }
                     Err(d) => {
+                        let page = format!("/{}", path.trim_end_matches("index.html"));
                         let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
                         f.entry(d.to_string())
-                            .and_modify(|(_, n)| *n += 1)
-                            .or_insert((d, 1));
+                            .and_modify(|(_, first, n)| {
+                                *n += 1;
+                                if page < *first {
+                                    first.clone_from(&page);
+                                }
+                            })
+                            .or_insert((d, page, 1));
                         Ok(())
                     }
                 }
             })?;
-        for (_, (mut d, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            if n > 1 {
-                d.message
-                    .push_str(&format!(" (and {} more outputs)", n - 1));
-            }
+        for (_, (mut d, first, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            d.message = match n {
+                1 => format!("{} (while rendering {first})", d.message),
+                n => format!(
+                    "{} (while rendering {first}, and {} more output{})",
+                    d.message,
+                    n - 1,
+                    if n == 2 { "" } else { "s" }
+                ),
+            };
             diags.push(d);
         }
-        Ok(planned.len())
+        Ok(())
     }
 
     /// Renders one job. Each kind's renderer sits in its module beside
     /// its key (see [`Renderer::job_key`]).
     pub fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
         match job {
-            Job::Home(n) => self.home(n, job),
-            Job::Briefing(i) => self.briefing(i, job),
-            Job::Archive => self.archive(job),
-            Job::Tags => self.tags(job),
-            Job::Tag(t, n) => self.tag(t, n, job),
-            Job::TagFeed(t) => self.tag_feed(t, job),
-            Job::Feed => self.site_feed(job),
-            Job::Sitemap => self.sitemap(job),
-            Job::Robots => self.robots(job),
-            Job::NotFound => self.not_found(job),
-            Job::Page(i) => self.page(i, job),
-            Job::Sources => self.sources(job),
-            Job::Source(i) => self.source(i, job),
+            Job::Home(n) => self.home(n),
+            Job::Briefing(i) => self.briefing(i),
+            Job::Archive => self.archive(),
+            Job::Tags => self.tags(),
+            Job::Tag(t, n) => self.tag(t, n),
+            Job::TagFeed(t) => self.tag_feed(t),
+            Job::Feed => self.site_feed(),
+            Job::Sitemap => self.sitemap(),
+            Job::Robots => self.robots(),
+            Job::NotFound => self.not_found(),
+            Job::Page(i) => self.page(i),
+            Job::Sources => self.sources(),
+            Job::Source(i) => self.source(i),
             Job::SourcesJson => self.sources_json(),
-            Job::Explainer => self.explainer(job),
-            Job::ExplainerFeed => self.explainer_feed(job),
-            Job::Search => self.search_page(job),
+            Job::Explainer => self.explainer(),
+            Job::ExplainerFeed => self.explainer_feed(),
+            Job::Search => self.search_page(),
             Job::SyntaxCss => Ok(self.syntax_css()),
             Job::Static(i) => self.static_file(i),
         }
@@ -446,7 +480,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn template(&self, name: &str, ctx: &Context, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    fn template(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
         // Rendered straight into bytes sized for a typical page: tera's
         // `render` starts at 2 KB, grows by copying, then checks the whole
         // page is UTF-8 (it is: templates and values are strings).
@@ -456,15 +490,7 @@ impl<'a> Renderer<'a> {
             .tera
             .render_to(name, ctx, &mut out)
             .map(|()| out)
-            .map_err(|e| {
-                let mut d = crate::theme::template_error(&self.theme.template_dir.join(name), &e);
-                d.message = format!(
-                    "{} (while rendering /{})",
-                    d.message,
-                    self.output_path(job).trim_end_matches("index.html")
-                );
-                d
-            })
+            .map_err(|e| crate::theme::template_error(&self.theme.template_dir.join(name), &e))
     }
 
     /// The context every HTML template gets: `site` and `meta`.

@@ -9,7 +9,7 @@ use crate::fingerprint::hash_of;
 
 impl Renderer<'_> {
     /// `/<slug>/`.
-    pub(super) fn page(&self, i: usize, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn page(&self, i: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let base = &self.site.config.base_url;
         let p = &site.pages[i];
@@ -32,7 +32,7 @@ impl Renderer<'_> {
             None,
         );
         ctx.insert("page", &page);
-        self.template("page.html", &ctx, job)
+        self.template("page.html", &ctx)
     }
 
     /// The page's own text and the sources it cites.
@@ -49,7 +49,7 @@ impl Renderer<'_> {
     }
 
     /// `/search/`.
-    pub(super) fn search_page(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn search_page(&self) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let ctx = self.context(
             "search/",
@@ -61,11 +61,11 @@ impl Renderer<'_> {
             "search",
             None,
         );
-        self.template("search.html", &ctx, job)
+        self.template("search.html", &ctx)
     }
 
     /// `/404.html`.
-    pub(super) fn not_found(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let ctx = self.context(
             "404.html",
@@ -74,7 +74,7 @@ impl Renderer<'_> {
             "404",
             None,
         );
-        self.template("404.html", &ctx, job)
+        self.template("404.html", &ctx)
     }
 
     /// Pages that show only what every page shows (`site`), and the

@@ -3,16 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use super::Renderer;
 use super::context::*;
 use super::keys::KeyParts;
-use super::{Job, Renderer};
 use crate::diag::Diagnostic;
 use crate::fingerprint::hash_of;
 use crate::resolve::DocRef;
 
 impl Renderer<'_> {
     /// `/sources/`: the registry grouped by publisher, with citation counts.
-    pub(super) fn sources(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn sources(&self) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let mut groups: BTreeMap<String, PublisherGroup> = BTreeMap::new();
         for i in 0..site.registry.sources.len() {
@@ -39,7 +39,7 @@ impl Renderer<'_> {
         );
         ctx.insert("publishers", &groups);
         ctx.insert("total", &site.registry.sources.len());
-        self.template("sources.html", &ctx, job)
+        self.template("sources.html", &ctx)
     }
 
     /// Every source, and how often each is cited.
@@ -60,7 +60,7 @@ impl Renderer<'_> {
     }
 
     /// `/sources/<id>/`: a source and everything that cites it.
-    pub(super) fn source(&self, i: usize, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn source(&self, i: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let source = self.source_stats(i);
         let citing = self.citing_documents(i);
@@ -80,7 +80,7 @@ impl Renderer<'_> {
         ctx.insert("deal_points", &self.source_points(&s.id));
         ctx.insert("source", &source);
         ctx.insert("citing", &citing);
-        self.template("source.html", &ctx, job)
+        self.template("source.html", &ctx)
     }
 
     /// The source, each citing document as the page names it, and the deal.

@@ -448,50 +448,42 @@ impl Workspace {
         );
         timer.lap("renderer");
         let parts = renderer.key_parts(self.theme_key);
-        let planned: Vec<(Job, String, u64)> = renderer
-            .jobs()
-            .into_par_iter()
-            .map(|job| {
-                let key = renderer.job_key(job, &parts);
-                (job, renderer.output_path(job), key)
-            })
+        let planned: Vec<(Job, String)> = renderer.plan(&mut diags);
+        let keys: Vec<u64> = planned
+            .par_iter()
+            .map(|(job, _)| renderer.job_key(*job, &parts))
             .collect();
-        renderer.check_statics(
-            planned.iter().map(|(job, path, _)| (*job, path.as_str())),
-            &mut diags,
-        );
         timer.lap("keys");
-        let stale: Vec<&(Job, String, u64)> = planned
+        let stale: Vec<(Job, String)> = planned
             .iter()
-            .filter(|(_, path, key)| {
-                self.keys.get(path.as_str()).map(|k| k.0) != Some(*key)
+            .zip(&keys)
+            .filter(|((_, path), key)| {
+                self.keys.get(path.as_str()).map(|k| k.0) != Some(**key)
                     || !self.outputs.contains_key(path)
             })
+            .map(|(planned, _)| planned.clone())
             .collect();
-        let rendered: Vec<(&str, Result<Vec<u8>, Diagnostic>)> = stale
-            .par_iter()
-            .map(|(job, path, _)| (path.as_str(), renderer.render(*job)))
-            .collect();
+        let sink = Collected::default();
+        renderer
+            .render_jobs(&stale, &sink, None, &mut diags)
+            .map_err(|e| Error::Io {
+                path: self.opts.root.clone(),
+                cause: e,
+            })?;
         let mut update = Update {
             rendered: counts(&stale),
             ..Update::default()
         };
-        let mut fresh = Vec::with_capacity(rendered.len());
-        for (path, result) in rendered {
-            match result {
-                Ok(bytes) => fresh.push((path, bytes)),
-                Err(d) => diags.push(d),
-            }
-        }
+        let fresh = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
         timer.lap(&format!("render {} jobs", stale.len()));
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(failed(diags));
         }
         let mut changed = Vec::new();
         for (path, bytes) in fresh {
-            if self.outputs.get(path).is_none_or(|old| **old != bytes) {
-                changed.push(path.to_string());
-                self.outputs.insert(path.to_string(), Arc::new(bytes));
+            if self.outputs.get(&path).is_none_or(|old| **old != bytes) {
+                self.outputs.insert(path.clone(), Arc::new(bytes));
+                changed.push(path);
             }
         }
         // Remember every key, stamped with this rebuild; what is left with
@@ -499,7 +491,7 @@ impl Workspace {
         self.generation += 1;
         let generation = self.generation;
         let mut paths_changed = false;
-        for (_, path, key) in &planned {
+        for ((_, path), key) in planned.iter().zip(&keys) {
             match self.keys.get_mut(path.as_str()) {
                 Some(entry) => *entry = (*key, generation),
                 None => {
@@ -522,8 +514,8 @@ impl Workspace {
             self.searchable = Arc::new(
                 planned
                     .iter()
-                    .filter(|(job, _, _)| job.is_searchable())
-                    .map(|(job, path, _)| (path.clone(), renderer.search_url(*job)))
+                    .filter(|(job, _)| job.is_searchable())
+                    .map(|(job, path)| (path.clone(), renderer.search_url(*job)))
                     .collect(),
             );
         }
@@ -533,6 +525,18 @@ impl Workspace {
         update.changed = changed;
         update.diagnostics = diags;
         Ok(update)
+    }
+}
+
+/// Rendered outputs, kept in memory.
+#[derive(Default)]
+struct Collected(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
+
+impl render::Sink for Collected {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        all.push((path.to_string(), bytes.to_vec()));
+        Ok(())
     }
 }
 
@@ -555,9 +559,9 @@ pub fn render_options(publish: Publish) -> render::Options {
     }
 }
 
-fn counts(jobs: &[&(Job, String, u64)]) -> RenderedCounts {
+fn counts(jobs: &[(Job, String)]) -> RenderedCounts {
     let mut c = RenderedCounts::default();
-    for (job, _, _) in jobs {
+    for (job, _) in jobs {
         match job {
             Job::Briefing(_) => c.briefings += 1,
             Job::Home(_) | Job::Archive | Job::Tags | Job::Tag(..) | Job::Sources => c.lists += 1,

@@ -77,16 +77,12 @@ struct Fresh {
     diagnostics: Vec<String>,
     /// The errors among them.
     errors: Vec<String>,
-    /// True if the errors came from rendering (templates, static files),
-    /// which `serve` reports per rendered output rather than per template.
-    render_errors: bool,
 }
 
 fn full_build(opts: &Options) -> Fresh {
     let mut diags = Vec::new();
     let prepared = brief::prepare(opts, &mut diags).expect("prepare returns a site or diagnostics");
     let mut outputs = None;
-    let mut render_errors = false;
     if let Some(p) = prepared.filter(|_| !diags.iter().any(|d| d.is_error())) {
         let renderer = Renderer::new(
             &p.site,
@@ -100,8 +96,7 @@ fn full_build(opts: &Options) -> Fresh {
         renderer
             .render_all(&sink, None, &mut diags)
             .expect("an in-memory sink cannot fail");
-        render_errors = diags[before..].iter().any(|d| d.is_error());
-        if !render_errors {
+        if !diags[before..].iter().any(|d| d.is_error()) {
             outputs = Some(sink.0.into_inner().unwrap());
         }
     }
@@ -117,7 +112,6 @@ fn full_build(opts: &Options) -> Fresh {
         outputs,
         diagnostics,
         errors,
-        render_errors,
     }
 }
 
@@ -1826,7 +1820,7 @@ fn run_case(theme: &Arc<Files>, steps: &[Step], stats: &mut Stats) -> Result<(),
                     ));
                 }
                 let ours = errors_of(&update);
-                if !fresh.render_errors && fresh.errors != ours {
+                if fresh.errors != ours {
                     return Err(fail(
                         "errors differ from the build's",
                         format!("build: {:#?}\nserve: {ours:#?}", fresh.errors),
