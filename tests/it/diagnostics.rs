@@ -817,3 +817,43 @@ fn the_binary_reports_round_two_problems_at_once_from_inside_the_site() {
     );
     assert!(run.stderr.contains("help: did you mean `paginate_by`?"));
 }
+
+#[test]
+fn a_template_error_is_reported_once_naming_the_first_page_and_the_rest() {
+    let s = site(&[
+        (
+            "content/briefings/2025-06-01-a.md",
+            &briefing("A", "2025-06-01", "", "A.\n"),
+        ),
+        (
+            "content/briefings/2025-06-02-b.md",
+            &briefing("B", "2025-06-02", "", "B.\n"),
+        ),
+        (
+            "content/briefings/2025-06-03-c.md",
+            &briefing("C", "2025-06-03", "", "C.\n"),
+        ),
+    ]);
+    let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    for (rel, bytes) in tree(&theme) {
+        s.write_bytes(&format!("themes/default/{rel}"), &bytes);
+    }
+    s.write(
+        "themes/default/templates/briefing.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.nope.x }}{% endblock content %}",
+    );
+    let built = s.build();
+    let errors: Vec<String> = built
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("themes/default/templates/briefing.html: error: ")
+            && errors[0].ends_with("(while rendering /briefings/a/, and 2 more outputs)"),
+        "{errors:#?}"
+    );
+}
