@@ -35,6 +35,12 @@ impl Highlight {
     }
 }
 
+/// The themes code is highlighted with; the defaults while site.toml has
+/// errors (its files are still parsed, so every problem shows at once).
+pub fn highlight_themes(config: Option<&Config>) -> highlight::Themes {
+    config.map(|c| c.highlight.themes()).unwrap_or_default()
+}
+
 /// The site's base URL, split into the absolute form (for feeds, canonical
 /// links) and the root-relative prefix (for links inside the site).
 #[derive(Debug, Clone, PartialEq, Eq)]

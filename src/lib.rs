@@ -152,43 +152,19 @@ pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Pre
     let config = load_config(opts, diags)?;
     let files = load::content(root, diags);
     timer.lap("load");
-    let themes = config
-        .as_ref()
-        .map(|c| c.highlight.themes())
-        .unwrap_or_default();
-    let parsed = parse::parse(files, themes, diags);
+    let parsed = parse::parse(files, config::highlight_themes(config.as_ref()), diags);
     timer.lap("parse");
     let theme = config
         .as_ref()
         .and_then(|c| theme::load(root, &c.theme, diags));
     let statics = site_statics(root, diags);
+    timer.lap("theme");
     let (Some(config), Some(theme)) = (config, theme) else {
         return Ok(None);
     };
     let site = resolve::resolve(config, parsed, opts.publish, opts.now, diags);
     timer.lap("resolve");
-    if timer.on {
-        let html: usize = site
-            .briefings
-            .iter()
-            .map(|b| b.body.html.packed_len())
-            .sum();
-        let contexts: usize = site
-            .briefings
-            .iter()
-            .flat_map(|b| {
-                b.body
-                    .citations
-                    .iter()
-                    .flat_map(|c| c.uses.iter().map(|u| u.context.len()))
-            })
-            .sum();
-        eprintln!(
-            "memory: briefing bodies {} MiB packed, citation contexts {} MiB",
-            html >> 20,
-            contexts >> 20
-        );
-    }
+    timer.note(|| site.memory_note());
     Ok(Some(Prepared {
         site,
         theme,
@@ -207,6 +183,13 @@ impl Timer {
         Timer {
             on: std::env::var_os("BRIEF_TIMINGS").is_some(),
             last: Instant::now(),
+        }
+    }
+
+    /// Prints a note computed only when timings are on.
+    pub(crate) fn note(&self, note: impl FnOnce() -> String) {
+        if self.on {
+            eprintln!("timing: {}", note());
         }
     }
 

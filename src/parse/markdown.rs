@@ -19,6 +19,7 @@ use crate::diag::{Diagnostic, FileContext};
 use crate::highlight::{self, Themes};
 use crate::html::escape_into;
 use crate::parse::citation;
+pub use crate::parse::packed::PackedHtml;
 use crate::parse::sources::Registry;
 use crate::slug::slugify;
 
@@ -28,40 +29,6 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
-}
-
-/// Rendered HTML, kept compressed from parsing until its page is rendered.
-///
-/// A site's rendered bodies are most of its memory (10,000 briefings: about
-/// 190 MiB of HTML, a quarter of that packed); packing costs a few percent
-/// of a build's time and keeps a large site within a fixed memory budget.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct PackedHtml(Vec<u8>);
-
-impl PackedHtml {
-    pub fn pack(html: &str) -> PackedHtml {
-        PackedHtml(lz4_flex::compress_prepend_size(html.as_bytes()))
-    }
-
-    /// The HTML. Packing is lossless and private to this type, so a failure
-    /// here would be a bug; it yields an empty string rather than a panic.
-    pub fn unpack(&self) -> String {
-        lz4_flex::decompress_size_prepended(&self.0)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
-    }
-
-    /// Bytes held in memory.
-    pub fn packed_len(&self) -> usize {
-        self.0.len()
-    }
-}
-
-impl std::fmt::Debug for PackedHtml {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PackedHtml({} bytes packed)", self.0.len())
-    }
 }
 
 /// The rendered body of one content file.
@@ -137,7 +104,7 @@ pub fn render(
     };
     let events =
         Parser::new_with_broken_link_callback(body, options(), Some(callback)).into_offset_iter();
-    let mut r = Renderer {
+    let mut r = HtmlWriter {
         ctx,
         body,
         offset,
@@ -224,7 +191,7 @@ struct DeferredCitation {
 /// are rendered; markdown cannot produce it (pulldown-cmark replaces NUL).
 const DEFERRED_MARK: char = '\0';
 
-struct Renderer<'a, 'c> {
+struct HtmlWriter<'a, 'c> {
     ctx: &'c FileContext<'c>,
     body: &'a str,
     offset: usize,
@@ -261,7 +228,7 @@ struct Renderer<'a, 'c> {
     words: usize,
 }
 
-impl<'a> Renderer<'a, '_> {
+impl<'a> HtmlWriter<'a, '_> {
     fn span(&self, range: &Range<usize>) -> Range<usize> {
         range.start + self.offset..range.end + self.offset
     }
@@ -1146,18 +1113,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #[test]
-        fn packing_gives_back_the_same_html(
-            // Repetitive markup, as a body is, and any text between.
-            parts in proptest::collection::vec(
-                proptest::prop_oneof!["<p>|</p>\n|<span class=\"l2 d3\">", "\\PC{0,300}"],
-                0..80,
-            )
-        ) {
-            let html = parts.concat();
-            proptest::prop_assert_eq!(PackedHtml::pack(&html).unpack(), html);
-        }
-
         /// One pass does what joining the words and removing the space
         /// before each punctuation mark in turn did.
         #[test]

@@ -10,6 +10,7 @@
 pub mod citation;
 pub mod front_matter;
 pub mod markdown;
+pub mod packed;
 pub mod sources;
 
 use std::collections::HashMap;

@@ -99,6 +99,27 @@ impl Site {
     pub fn is_scheduled(&self, b: &Briefing) -> bool {
         b.date.is_after(self.now)
     }
+
+    /// What the site holds in memory, for `BRIEF_TIMINGS`: bodies are
+    /// kept packed (see [`crate::parse::packed`]), citation contexts not.
+    pub fn memory_note(&self) -> String {
+        let html: usize = self
+            .briefings
+            .iter()
+            .map(|b| b.body.html.packed_len())
+            .sum();
+        let contexts: usize = self
+            .briefings
+            .iter()
+            .flat_map(|b| b.body.citations.iter())
+            .flat_map(|c| c.uses.iter().map(|u| u.context.len()))
+            .sum();
+        format!(
+            "memory: briefing bodies {} MiB packed, citation contexts {} MiB",
+            html >> 20,
+            contexts >> 20
+        )
+    }
 }
 
 /// Top-level output names that standalone pages may not take.

@@ -383,11 +383,7 @@ impl Workspace {
 
     fn parse_files(&mut self, files: Vec<SourceFile>) {
         let registry = &self.registry;
-        let themes = self
-            .config
-            .as_ref()
-            .map(|c| c.highlight.themes())
-            .unwrap_or_default();
+        let themes = crate::config::highlight_themes(self.config.as_ref());
         let parsed: Vec<(PathBuf, Entry)> = files
             .into_par_iter()
             .map(|file| {
