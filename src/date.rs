@@ -1,4 +1,7 @@
 //! Publication dates: a TOML date or an RFC 3339 date-time with offset.
+//!
+//! In: a TOML datetime. Out: a [`PubDate`], shown as `9 June 2025`, written
+//! as `2025-06-09` or RFC 3339 in feeds.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 use toml::value::{Datetime, Offset};

@@ -3,6 +3,8 @@
 //! A slug is one path segment of lowercase letters, digits and hyphens, so
 //! whatever a writer puts in a file name or a `slug` key, an output path
 //! built from it stays inside the output directory.
+//!
+//! In: a title, file name, tag or `slug` key. Out: its slug.
 
 /// Lowercases and joins runs of anything but letters and digits with `-`.
 /// Unicode letters are kept (browsers encode them in URLs), in NFC: `café`

@@ -4,6 +4,9 @@
 //! syntax errors (all of them, not just the first), unknown keys (all of
 //! them, each with a did-you-mean), then type errors from serde, each at its
 //! `path:line:col` in the file, whatever the offset of the TOML within it.
+//!
+//! In: TOML text, its offset in a file, and a schema of allowed keys. Out:
+//! a serde type, or diagnostics.
 
 use std::ops::Range;
 

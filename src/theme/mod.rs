@@ -4,6 +4,9 @@
 //! also compiled into the binary, so a site without a `themes/` folder
 //! (every test fixture, a new site) still builds. Feeds, the sitemap and
 //! robots.txt come from built-in templates a theme may override by name.
+//!
+//! In: the site root and the theme's name. Out: a [`Theme`] (compiled tera
+//! templates with brief's filters, and static assets), or diagnostics.
 
 use std::fs;
 use std::path::{Path, PathBuf};
