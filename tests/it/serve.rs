@@ -285,6 +285,10 @@ struct Model {
     briefing_marks: u32,
     style_marks: u32,
     template_broken: bool,
+    /// Marks in other page templates (one per kind of page), by file name.
+    page_marks: BTreeMap<&'static str, u32>,
+    /// `[highlight] light` in site.toml, when not the default.
+    light_theme: Option<&'static str>,
     /// The site's own static files, `static/...` -> text.
     statics: BTreeMap<String, String>,
 }
@@ -438,6 +442,8 @@ fn base_model(theme: Arc<Files>) -> Model {
         briefing_marks: 0,
         style_marks: 0,
         template_broken: false,
+        page_marks: BTreeMap::new(),
+        light_theme: None,
         statics: BTreeMap::from([("static/x.txt".into(), "a site static file\n".into())]),
     }
 }
@@ -503,6 +509,19 @@ fn briefing_text(b: &Brf) -> String {
 
 /// Where the generated marks go in the theme's templates.
 const BODY_END: &str = "</body>";
+/// The templates of every kind of page but the briefing (marked on its own).
+const PAGE_TEMPLATES: &[&str] = &[
+    "index.html",
+    "archive.html",
+    "tags.html",
+    "tag.html",
+    "sources.html",
+    "source.html",
+    "explainer.html",
+    "page.html",
+    "search.html",
+    "404.html",
+];
 const CONTENT_BLOCK: &str = "{% block content %}";
 
 impl Model {
@@ -515,8 +534,11 @@ impl Model {
         put(
             "site.toml",
             format!(
-                "title = {:?}\nbase_url = \"https://example.org/\"\npaginate_by = {}\n",
-                self.title, self.paginate_by
+                "title = {:?}\nbase_url = \"https://example.org/\"\npaginate_by = {}\n{}",
+                self.title,
+                self.paginate_by,
+                self.light_theme
+                    .map_or_else(String::new, |t| format!("[highlight]\nlight = {t:?}\n"))
             ),
         );
         let mut registry = String::from("# The test registry.\n");
@@ -577,6 +599,19 @@ impl Model {
         }
         html.insert_str(at, &marks);
         f.insert(page.into(), html.into_bytes());
+        for (name, n) in &self.page_marks {
+            let page = format!("themes/default/templates/{name}");
+            let mut html = text(&f, &page);
+            let at = html
+                .find(CONTENT_BLOCK)
+                .expect("a page template has a content block")
+                + CONTENT_BLOCK.len();
+            let marks: String = (1..=*n)
+                .map(|k| format!("\n<p hidden>{name} mark {k}</p>"))
+                .collect();
+            html.insert_str(at, &marks);
+            f.insert(page, html.into_bytes());
+        }
         let css = "themes/default/static/style.css";
         let mut style = text(&f, css);
         for k in 1..=self.style_marks {
@@ -1168,7 +1203,7 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
                 }
             }
         }
-        Kind::Template => match rng.below(5) {
+        Kind::Template => match rng.below(8) {
             0 | 1 => {
                 m.base_marks += 1;
                 format!("base.html: mark {}", m.base_marks)
@@ -1176,6 +1211,12 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
             2 | 3 => {
                 m.briefing_marks += 1;
                 format!("briefing.html: mark {}", m.briefing_marks)
+            }
+            4 | 5 | 6 => {
+                let name = *rng.pick(PAGE_TEMPLATES);
+                let n = m.page_marks.entry(name).or_default();
+                *n += 1;
+                format!("{name}: mark {n}")
             }
             _ => {
                 m.template_broken = !m.template_broken;
@@ -1416,7 +1457,14 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
             }
         }
         Kind::SiteToml => {
-            if rng.chance(50) {
+            if rng.chance(25) {
+                // Changes syntax.css and nothing else.
+                m.light_theme = match m.light_theme {
+                    None => Some("Solarized (light)"),
+                    Some(_) => None,
+                };
+                format!("site.toml: highlight light = {:?}", m.light_theme)
+            } else if rng.chance(50) {
                 m.paginate_by = if m.paginate_by == 2 { 3 } else { 2 };
                 format!("site.toml: paginate_by = {}", m.paginate_by)
             } else {
