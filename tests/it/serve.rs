@@ -1212,7 +1212,7 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
                 m.briefing_marks += 1;
                 format!("briefing.html: mark {}", m.briefing_marks)
             }
-            4 | 5 | 6 => {
+            4..=6 => {
                 let name = *rng.pick(PAGE_TEMPLATES);
                 let n = m.page_marks.entry(name).or_default();
                 *n += 1;
