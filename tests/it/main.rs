@@ -14,3 +14,4 @@ mod markdown;
 mod publication;
 mod serve;
 mod support;
+mod writer;
