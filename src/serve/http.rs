@@ -85,6 +85,9 @@ struct Status {
 
 /// The site being served: its outputs, and which pages search indexes.
 struct Served {
+    /// False until a build succeeds: serve started on a site with errors
+    /// has nothing to serve, and answers with the problems instead.
+    built: bool,
     outputs: Outputs,
     searchable: Arc<Vec<(String, String)>>,
     /// Bumped on every new version, so a search index knows it is stale.
@@ -109,10 +112,11 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// `outputs` is `None` when the first build failed.
     pub fn new(
         addr: SocketAddr,
         language: String,
-        outputs: Outputs,
+        outputs: Option<Outputs>,
         searchable: Arc<Vec<(String, String)>>,
     ) -> Shared {
         let port = addr.port();
@@ -128,7 +132,8 @@ impl Shared {
         let (events, _) = broadcast::channel(64);
         Shared {
             served: Arc::new(RwLock::new(Served {
-                outputs,
+                built: outputs.is_some(),
+                outputs: outputs.unwrap_or_default(),
                 searchable,
                 generation: 0,
             })),
@@ -146,13 +151,16 @@ impl Shared {
     /// Serves a new version of the site: `changed` are the paths where
     /// `outputs` differs from what is served (added, changed or removed).
     /// Copying only those keeps a rebuild's cost independent of site size.
+    /// Returns true if this is the first good version served.
     pub fn update_outputs(
         &self,
         outputs: &Outputs,
         changed: &[String],
         searchable: Arc<Vec<(String, String)>>,
-    ) {
+    ) -> bool {
         let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
+        let first = !served.built;
+        served.built = true;
         for path in changed {
             match outputs.get(path) {
                 Some(bytes) => served.outputs.insert(path.clone(), bytes.clone()),
@@ -161,6 +169,11 @@ impl Shared {
         }
         served.searchable = searchable;
         served.generation += 1;
+        first
+    }
+
+    fn built(&self) -> bool {
+        self.served.read().unwrap_or_else(|e| e.into_inner()).built
     }
 
     /// What a request for `path` gets: the output, a redirect to add the
@@ -365,6 +378,9 @@ async fn page(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
     let Some(path) = output_path(uri.path()) else {
         return plain(StatusCode::BAD_REQUEST, "bad path\n");
     };
+    if !shared.built() {
+        return no_build_yet(&shared, &path, &headers);
+    }
     if path.starts_with("pagefind/") {
         let files = shared.search_files().await;
         return match files.get(&path) {
@@ -386,6 +402,75 @@ async fn page(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
         Lookup::NotFound(Some(bytes)) => file_response(StatusCode::NOT_FOUND, "404.html", &bytes),
         Lookup::NotFound(None) => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
+}
+
+/// The answer to every request before the first good build. A page gets a
+/// small page listing the problems, with the reload script, so the tab
+/// shows the error overlay and reloads by itself once the site builds.
+/// 503, not 200: this is not the page the URL names, and tools that fetch
+/// it (curl -f, link checkers, tests) should see a failure; browsers show
+/// a 503's page and run its script all the same.
+fn no_build_yet(shared: &Shared, path: &str, headers: &HeaderMap) -> Response {
+    if !wants_html(path, headers) {
+        return plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the site has errors and has not built yet; see the terminal\n",
+        );
+    }
+    let problems = shared
+        .status
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .problems
+        .clone()
+        .unwrap_or_default();
+    let mut html = String::from(concat!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+        "<title>brief: the site has errors</title>\n</head>\n",
+        "<body id=\"brief-no-build\">\n<h1>The site has errors and has not built yet</h1>\n",
+        "<p>Fix them and save: this page reloads by itself.</p>\n",
+    ));
+    for p in &problems {
+        html.push_str("<pre>");
+        html.push_str(&escape_html(&p.text));
+        html.push_str("</pre>\n");
+    }
+    html.push_str("</body>\n</html>\n");
+    let mut response = Response::new(Body::from(with_reload_script(html.as_bytes())));
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Whether a request is for a page: a browser asking for HTML, or a path
+/// that would be one (a folder, `.html`, or no extension at all).
+fn wants_html(path: &str, headers: &HeaderMap) -> bool {
+    let accepts_html = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let name = path.rsplit('/').next().unwrap_or(path);
+    accepts_html || path.ends_with(".html") || path.ends_with(".htm") || !name.contains('.')
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 enum Lookup {
@@ -482,6 +567,116 @@ mod tests {
         ] {
             assert_eq!(output_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn pages_are_folders_html_files_and_names_without_an_extension() {
+        let none = HeaderMap::new();
+        for page in ["index.html", "briefings/index.html", "briefings/x", "a.htm"] {
+            assert!(wants_html(page, &none), "{page}");
+        }
+        for file in ["style.css", "atom.xml", "pagefind/x.pf_meta", "robots.txt"] {
+            assert!(!wants_html(file, &none), "{file}");
+        }
+        let mut browser = HeaderMap::new();
+        browser.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("text/html,application/xhtml+xml,*/*;q=0.8"),
+        );
+        assert!(wants_html("favicon.ico.missing", &browser));
+    }
+
+    /// A test site: three pages, one with a space in its folder name.
+    fn outputs() -> Outputs {
+        [
+            ("index.html", "<html><body>home</body></html>"),
+            ("briefings/index.html", "<html><body>list</body></html>"),
+            ("a b/index.html", "<html><body>spaced</body></html>"),
+            ("style.css", "p {}"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Arc::new(v.as_bytes().to_vec())))
+        .collect()
+    }
+
+    /// Sends each raw HTTP/1.1 request to the router, on a loopback port
+    /// of its own, and returns each whole response. `addr` is the address
+    /// the server believes it has (the port `Host` must name).
+    fn exchange(shared: Shared, requests: &[String]) -> Vec<String> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let at = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, router(shared)).await });
+            let mut responses = Vec::new();
+            for request in requests {
+                let mut stream = tokio::net::TcpStream::connect(at).await.unwrap();
+                stream.write_all(request.as_bytes()).await.unwrap();
+                let mut response = String::new();
+                tokio::time::timeout(
+                    std::time::Duration::from_secs(20),
+                    stream.read_to_string(&mut response),
+                )
+                .await
+                .expect("the server answers within 20 s")
+                .unwrap();
+                responses.push(response);
+            }
+            responses
+        })
+    }
+
+    fn get(target: &str, host: &str) -> String {
+        format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+    }
+
+    fn shared_at(addr: &str, outputs: Option<Outputs>) -> Shared {
+        Shared::new(addr.parse().unwrap(), "en".into(), outputs, Arc::default())
+    }
+
+    #[test]
+    fn before_the_first_good_build_pages_show_the_problems_with_the_script() {
+        let shared = shared_at("127.0.0.1:1111", None);
+        shared.publish(Message::Problems {
+            build: 0,
+            problems: vec![Problem {
+                location: "content/briefings/x.md:3:1".into(),
+                message: "unknown key `titel` in front matter".into(),
+                text: "content/briefings/x.md:3:1: error: unknown key `titel` <here>\n".into(),
+            }],
+        });
+        let responses = exchange(
+            shared.clone(),
+            &[
+                get("/", "127.0.0.1:1111"),
+                get("/briefings/x/", "127.0.0.1:1111"),
+                get("/briefings/x", "127.0.0.1:1111"),
+                get("/style.css", "127.0.0.1:1111"),
+            ],
+        );
+        for page in &responses[..3] {
+            assert!(page.starts_with("HTTP/1.1 503"), "{page}");
+            assert!(page.contains("text/html"), "{page}");
+            assert!(page.contains("<script src=\"/__brief/reload.js\" defer></script>"));
+            assert!(
+                page.contains(
+                    "content/briefings/x.md:3:1: error: unknown key `titel` &lt;here&gt;"
+                ),
+                "{page}"
+            );
+        }
+        assert!(responses[3].starts_with("HTTP/1.1 503"), "{}", responses[3]);
+        assert!(!responses[3].contains("<script"), "{}", responses[3]);
+        // The first good version: served, and every tab told to reload.
+        assert!(shared.update_outputs(&outputs(), &["index.html".into()], Arc::default()));
+        assert!(!shared.update_outputs(&outputs(), &[], Arc::default()));
+        let responses = exchange(shared, &[get("/", "127.0.0.1:1111")]);
+        assert!(responses[0].starts_with("HTTP/1.1 200"), "{}", responses[0]);
+        assert!(responses[0].contains("home"));
     }
 
     #[test]

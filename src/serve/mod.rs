@@ -75,7 +75,7 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
     let shared = Shared::new(
         addr,
         workspace.language(),
-        workspace.outputs().clone(),
+        (!first.failed).then(|| workspace.outputs().clone()),
         workspace.searchable(),
     );
     if first.failed {
@@ -259,9 +259,17 @@ fn watch(
             shared.publish(Message::problems(&update.diagnostics));
         } else if !update.changed.is_empty() || had_problems {
             had_problems = false;
-            shared.update_outputs(workspace.outputs(), &update.changed, workspace.searchable());
+            let first_version =
+                shared.update_outputs(workspace.outputs(), &update.changed, workspace.searchable());
             print_update(shown_root, &update, rebuild_started.elapsed(), false);
-            shared.publish(Message::reload(update.changed));
+            // Before the first good build every URL got the placeholder
+            // page, whatever output it names: every tab reloads.
+            let changed = if first_version {
+                vec!["*".to_string()]
+            } else {
+                update.changed
+            };
+            shared.publish(Message::reload(changed));
         }
     }
 }

@@ -263,9 +263,11 @@ impl Server {
         std::thread::spawn(move || read_events(reader, &tx));
         let mut tab = Tab {
             events: rx,
+            hello: None,
             _stream: stream,
         };
-        tab.next(self, "hello", |_| true);
+        let hello = tab.next(self, "hello", |_| true);
+        tab.hello = Some(hello);
         tab
     }
 }
@@ -350,6 +352,8 @@ fn read_events(stream: TcpStream, tx: &mpsc::Sender<(String, String)>) {
 /// An open event stream.
 struct Tab {
     events: mpsc::Receiver<(String, String)>,
+    /// The `hello` event's data.
+    hello: Option<String>,
     _stream: TcpStream,
 }
 
@@ -494,4 +498,56 @@ fn build_and_check_from_inside_the_site_need_no_flags() {
         page.contains("The original opening sentence."),
         "a failed build changed public/"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Faults: a site that starts broken, folders that go away or turn unreadable.
+// ---------------------------------------------------------------------------
+
+/// Started on a broken site, serve answered every URL with a plain-text
+/// 404 and no reload script: no overlay, and after the fix the tab stayed
+/// on "not found".
+#[test]
+fn serve_started_on_a_broken_site_shows_the_problems_and_reloads_on_the_fix() {
+    let site = fixture();
+    std::fs::write(
+        site.path(FIRST),
+        first_text("Broken from the start.", "colour = \"red\""),
+    )
+    .unwrap();
+    let server = start(site.root(), &["--port", "0"], &[]);
+    let location = format!("{FIRST}:3:1");
+    for path in ["/", FIRST_URL, "/briefings/first"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 503, "GET {path}:\n{}", r.body);
+        assert!(
+            r.body
+                .contains("<script src=\"/__brief/reload.js\" defer></script>"),
+            "GET {path} has no reload script:\n{}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(&format!("{location}: error: unknown key `colour`")),
+            "GET {path} does not show the problem:\n{}",
+            r.body
+        );
+    }
+    let mut tab = server.tab();
+    let hello = tab.hello.take().unwrap();
+    assert!(
+        hello.contains(&location),
+        "the script's overlay is fed by `hello`: {hello}"
+    );
+
+    save(
+        &site.path(FIRST),
+        &first_text("Fixed at last.", ""),
+        Save::InPlace,
+    );
+    // Nothing was served before: every tab reloads, whatever its URL.
+    let reload = tab.next(&server, "reload", |_| true);
+    assert!(reload.contains("\"changed\":[\"*\"]"), "{reload}");
+    server.page_has("/", "Writer Test");
+    server.page_has(FIRST_URL, "Fixed at last.");
 }
