@@ -107,8 +107,9 @@ pub struct Shared {
     language: Arc<String>,
     status: Arc<RwLock<Status>>,
     events: broadcast::Sender<Message>,
-    /// `Host` values this server answers to.
+    /// Host names this server answers to, at `port`; empty for any.
     hosts: Arc<Vec<String>>,
+    port: u16,
 }
 
 impl Shared {
@@ -119,11 +120,14 @@ impl Shared {
         outputs: Option<Outputs>,
         searchable: Arc<Vec<(String, String)>>,
     ) -> Shared {
-        let port = addr.port();
-        let mut hosts = vec![format!("{addr}"), format!("localhost:{port}")];
+        let ip = match addr {
+            SocketAddr::V4(v4) => v4.ip().to_string(),
+            SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
+        };
+        let mut hosts = vec![ip, "localhost".to_string()];
         if addr.ip().is_loopback() {
-            hosts.push(format!("127.0.0.1:{port}"));
-            hosts.push(format!("[::1]:{port}"));
+            hosts.push("127.0.0.1".to_string());
+            hosts.push("[::1]".to_string());
         }
         if addr.ip().is_unspecified() {
             // Bound to every interface on purpose (`--bind 0.0.0.0`): any host name.
@@ -145,6 +149,7 @@ impl Shared {
             })),
             events,
             hosts: Arc::new(hosts),
+            port: addr.port(),
         }
     }
 
@@ -251,12 +256,53 @@ impl Shared {
         headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
-            .is_some_and(|h| {
-                self.hosts
-                    .iter()
-                    .any(|allowed| allowed.eq_ignore_ascii_case(h))
-            })
+            .is_some_and(|h| host_allowed(&self.hosts, self.port, h))
     }
+}
+
+/// Whether a `Host` value names this server: one of `names`, at `port`.
+/// Browsers leave the port out when it is the scheme's default (RFC 9110,
+/// 7.2), so at port 80 a bare name is this server too.
+fn host_allowed(names: &[String], port: u16, host: &str) -> bool {
+    let Some((name, given)) = split_host(host) else {
+        return false;
+    };
+    given.unwrap_or(DEFAULT_PORT) == port && names.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// http's default port, the one a URL and a `Host` header may leave out.
+const DEFAULT_PORT: u16 = 80;
+
+/// `name[:port]` or `[v6]:port` as (name, port): `None` if malformed.
+/// An empty port (`name:`) is no port, as RFC 3986 (3.2.3) has it.
+fn split_host(host: &str) -> Option<(&str, Option<u16>)> {
+    let at = if host.starts_with('[') {
+        host.find(']')? + 1
+    } else {
+        host.find(':').unwrap_or(host.len())
+    };
+    let (name, rest) = host.split_at(at);
+    let port = match rest.strip_prefix(':') {
+        None if rest.is_empty() => None,
+        Some("") => None,
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => Some(p.parse().ok()?),
+        _ => return None,
+    };
+    (!name.is_empty()).then_some((name, port))
+}
+
+/// Whether an `Origin` names the same server as the `Host` the request was
+/// sent to; ports compared with the default filled in, as browsers send
+/// `Origin: http://name` for a page at `http://name:80/`.
+fn same_origin(origin: &str, host: &str) -> bool {
+    let (Some(origin), Some(host)) = (
+        origin.strip_prefix("http://").and_then(split_host),
+        split_host(host),
+    ) else {
+        return false;
+    };
+    origin.0.eq_ignore_ascii_case(host.0)
+        && origin.1.unwrap_or(DEFAULT_PORT) == host.1.unwrap_or(DEFAULT_PORT)
 }
 
 /// The routes: the reload script and events, then the site for every other path.
@@ -301,7 +347,7 @@ async fn events(State(shared): State<Shared>, headers: HeaderMap) -> Response {
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .unwrap_or("");
-        if origin.to_str().ok() != Some(&format!("http://{host}")) {
+        if !origin.to_str().is_ok_and(|o| same_origin(o, host)) {
             return plain(
                 StatusCode::FORBIDDEN,
                 "cross-origin requests are not allowed\n",
@@ -570,6 +616,51 @@ mod tests {
     }
 
     #[test]
+    fn a_host_is_a_name_of_this_server_at_its_port() {
+        let names: Vec<String> = ["127.0.0.1", "localhost", "[::1]"].map(String::from).into();
+        assert!(host_allowed(&names, 1111, "127.0.0.1:1111"));
+        assert!(host_allowed(&names, 1111, "LOCALHOST:1111"));
+        assert!(host_allowed(&names, 1111, "[::1]:1111"));
+        // Browsers leave the default port out of Host: at 80 a bare name is
+        // this server, at any other port it is not.
+        assert!(host_allowed(&names, 80, "127.0.0.1"));
+        assert!(host_allowed(&names, 80, "localhost"));
+        assert!(host_allowed(&names, 80, "[::1]"));
+        assert!(host_allowed(&names, 80, "localhost:80"));
+        assert!(host_allowed(&names, 80, "localhost:"));
+        for bad in [
+            "127.0.0.1",
+            "127.0.0.1:1112",
+            "127.0.0.1:80",
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "127.0.0.1:1111:1111",
+            "127.0.0.1:+1111",
+            "127.0.0.1:99999",
+            "[::1]1111",
+            "::1:1111",
+            ":1111",
+            "",
+        ] {
+            assert!(!host_allowed(&names, 1111, bad), "{bad:?} was allowed");
+        }
+        for bad in ["evil.example", "127.0.0.1:8080", "[::1]:8080", "127.0.0.2"] {
+            assert!(!host_allowed(&names, 80, bad), "{bad:?} was allowed at 80");
+        }
+    }
+
+    #[test]
+    fn an_origin_is_the_hosts_with_the_default_port_filled_in() {
+        assert!(same_origin("http://127.0.0.1:1111", "127.0.0.1:1111"));
+        assert!(same_origin("http://127.0.0.1", "127.0.0.1:80"));
+        assert!(same_origin("http://localhost:80", "localhost"));
+        assert!(!same_origin("http://127.0.0.1", "127.0.0.1:1111"));
+        assert!(!same_origin("https://127.0.0.1:1111", "127.0.0.1:1111"));
+        assert!(!same_origin("http://evil.example:1111", "127.0.0.1:1111"));
+        assert!(!same_origin("null", "127.0.0.1:1111"));
+    }
+
+    #[test]
     fn pages_are_folders_html_files_and_names_without_an_extension() {
         let none = HeaderMap::new();
         for page in ["index.html", "briefings/index.html", "briefings/x", "a.htm"] {
@@ -636,6 +727,30 @@ mod tests {
 
     fn shared_at(addr: &str, outputs: Option<Outputs>) -> Shared {
         Shared::new(addr.parse().unwrap(), "en".into(), outputs, Arc::default())
+    }
+
+    #[test]
+    fn at_port_80_a_host_without_port_is_served() {
+        // Binding port 80 needs root; the router only compares Host with
+        // the port it is told it has.
+        let shared = shared_at("127.0.0.1:80", Some(outputs()));
+        let responses = exchange(
+            shared,
+            &[
+                get("/", "127.0.0.1"),
+                get("/", "localhost"),
+                get("/", "127.0.0.1:80"),
+                get("/", "127.0.0.1:8080"),
+                get("/", "evil.example"),
+            ],
+        );
+        let status: Vec<&str> = responses.iter().map(|r| &r[9..12]).collect();
+        assert_eq!(
+            status,
+            ["200", "200", "200", "403", "403"],
+            "{responses:#?}"
+        );
+        assert!(responses[0].contains("home"));
     }
 
     #[test]
