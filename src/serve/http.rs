@@ -21,6 +21,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::stream::{self, Stream};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -438,7 +439,7 @@ async fn page(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
         Lookup::Found(bytes) => file_response(StatusCode::OK, &path, &bytes),
         // `/briefings/x` -> `/briefings/x/`, as static hosts do.
         Lookup::AddSlash => {
-            let location = format!("{}/", uri.path());
+            let location = slash_location(&path, uri.query());
             (
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, location)],
@@ -449,6 +450,38 @@ async fn page(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
         Lookup::NotFound(None) => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
+
+/// Where a request for the folder `path` (an output path) is sent: the same
+/// path with a slash, always an absolute path on this server. It is built
+/// from the normalized path, not the request's: `//briefings` would become
+/// `//briefings/`, which a browser reads as a URL on the host `briefings`.
+fn slash_location(path: &str, query: Option<&str>) -> String {
+    let mut location = format!("/{}/", utf8_percent_encode(path, PATH_SEGMENTS));
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    location
+}
+
+/// What a decoded output path must have encoded to be a URL path again
+/// (RFC 3986's path characters; `/` separates segments and stays).
+const PATH_SEGMENTS: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
 
 /// The answer to every request before the first good build. A page gets a
 /// small page listing the problems, with the reload script, so the tab
@@ -661,6 +694,15 @@ mod tests {
     }
 
     #[test]
+    fn a_slash_redirect_stays_on_this_server() {
+        assert_eq!(slash_location("briefings", None), "/briefings/");
+        assert_eq!(slash_location("briefings", Some("a=1")), "/briefings/?a=1");
+        assert_eq!(slash_location("a b/c%d", None), "/a%20b/c%25d/");
+        assert_eq!(slash_location("é", None), "/%C3%A9/");
+        assert_eq!(slash_location("x?y#z", None), "/x%3Fy%23z/");
+    }
+
+    #[test]
     fn pages_are_folders_html_files_and_names_without_an_extension() {
         let none = HeaderMap::new();
         for page in ["index.html", "briefings/index.html", "briefings/x", "a.htm"] {
@@ -751,6 +793,51 @@ mod tests {
             "{responses:#?}"
         );
         assert!(responses[0].contains("home"));
+    }
+
+    #[test]
+    fn no_redirect_leaves_this_server() {
+        let shared = shared_at("127.0.0.1:1111", Some(outputs()));
+        let targets = [
+            "/briefings",
+            "//briefings",
+            "///briefings",
+            "/%2F%2Fbriefings",
+            "/%2f/briefings",
+            "//briefings?page=2",
+            "/./briefings",
+            "/a%20b",
+            "//a%20b",
+        ];
+        let requests: Vec<String> = targets.iter().map(|t| get(t, "127.0.0.1:1111")).collect();
+        let responses = exchange(shared, &requests);
+        let mut locations = Vec::new();
+        for (target, response) in targets.iter().zip(&responses) {
+            assert!(response.starts_with("HTTP/1.1 301"), "{target}: {response}");
+            let location = response
+                .lines()
+                .find_map(|l| l.strip_prefix("location: "))
+                .unwrap_or_else(|| panic!("{target}: no Location in {response}"));
+            assert!(
+                location.starts_with('/') && !location.starts_with("//") && !location.contains(':'),
+                "{target} redirects off this server, to {location}"
+            );
+            locations.push(location.to_string());
+        }
+        assert_eq!(
+            locations,
+            [
+                "/briefings/",
+                "/briefings/",
+                "/briefings/",
+                "/briefings/",
+                "/briefings/",
+                "/briefings/?page=2",
+                "/briefings/",
+                "/a%20b/",
+                "/a%20b/",
+            ]
+        );
     }
 
     #[test]
