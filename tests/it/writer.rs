@@ -14,7 +14,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -550,4 +550,119 @@ fn serve_started_on_a_broken_site_shows_the_problems_and_reloads_on_the_fix() {
     assert!(reload.contains("\"changed\":[\"*\"]"), "{reload}");
     server.page_has("/", "Writer Test");
     server.page_has(FIRST_URL, "Fixed at last.");
+}
+
+/// A file manager's delete moves the folder away (to the trash); an undo
+/// moves it back. The watcher must follow the folder out and in again.
+#[test]
+fn serve_follows_the_briefings_folder_moved_away_and_back() {
+    let site = fixture();
+    let root = site.root().to_str().unwrap();
+    let server = start(site.outer(), &["--root", root, "--port", "0"], &[]);
+    let mut tab = server.tab();
+    server.page_has(FIRST_URL, "The original opening sentence.");
+    let folder = site.path("content/briefings");
+    let trash = site.outer().join("trash");
+    std::fs::create_dir(&trash).unwrap();
+    std::fs::rename(&folder, trash.join("briefings")).unwrap();
+    tab.reload_of(&server, FIRST_OUTPUT);
+    assert_eq!(server.get(FIRST_URL).status, 404, "{}", server.log());
+
+    std::fs::rename(trash.join("briefings"), &folder).unwrap();
+    tab.reload_of(&server, FIRST_OUTPUT);
+    server.page_has(FIRST_URL, "The original opening sentence.");
+    // And it is watched again: a save inside it is seen.
+    save(
+        &site.path(FIRST),
+        &first_text("Saved after the undo.", ""),
+        Save::Rename,
+    );
+    tab.reload_of(&server, FIRST_OUTPUT);
+    server.page_has(FIRST_URL, "Saved after the undo.");
+}
+
+/// Whether the tests run as root, for whom no folder is unreadable.
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Hands every file under `dir` to `nobody`, so brief run as that user
+/// can read and write them.
+fn give_to_nobody(dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        std::os::unix::fs::chown(entry.path(), Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+}
+
+const NOBODY: u32 = 65534;
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Chmods a folder back when dropped, so a failed test leaves a temporary
+/// folder that can be deleted.
+struct Restore(PathBuf);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        set_mode(&self.0, 0o755);
+    }
+}
+
+/// An unreadable folder is an error (`brief build` exits 1 on it): serve
+/// reports it and keeps the last good version; made readable again, the
+/// site is served as it was.
+///
+/// Needs src/load.rs to report an unreadable folder as an error; before
+/// that it was a warning, the briefings under it silently left out.
+#[test]
+fn serve_reports_an_unreadable_folder_and_recovers_when_it_is_readable_again() {
+    let site = fixture();
+    // Root reads every folder: run brief as `nobody` instead.
+    let wrap: &[&str] = if running_as_root() {
+        give_to_nobody(site.outer());
+        &[
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]
+    } else {
+        &[]
+    };
+    let server = start(site.root(), &["--port", "0"], wrap);
+    let mut tab = server.tab();
+    let pages = ["/", FIRST_URL, "/briefings/second/", "/atom.xml"];
+    let before: Vec<String> = pages.iter().map(|p| server.get(p).body).collect();
+    server.page_has(FIRST_URL, "The original opening sentence.");
+
+    let folder = site.path("content/briefings");
+    let _restore = Restore(folder.clone());
+    set_mode(&folder, 0o000);
+    let problems = tab.next(&server, "problems", |d| d.contains("content/briefings"));
+    assert!(problems.contains("cannot read"), "{problems}");
+    assert!(
+        server
+            .log()
+            .contains("content/briefings: error: cannot read"),
+        "{}",
+        server.log()
+    );
+    server.page_has(FIRST_URL, "The original opening sentence.");
+
+    set_mode(&folder, 0o755);
+    tab.next(&server, "reload", |_| true);
+    let after: Vec<String> = pages.iter().map(|p| server.get(p).body).collect();
+    for ((page, before), after) in pages.iter().zip(&before).zip(&after) {
+        assert!(
+            before == after,
+            "{page} differs from what was served before the folder turned unreadable"
+        );
+    }
 }
