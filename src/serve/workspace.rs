@@ -252,6 +252,9 @@ impl Workspace {
             if !inside_site(&root, &abs) {
                 continue;
             }
+            // Read now, the file replaces what a walk found reading it (a
+            // file unreadable when serve started stays in error otherwise).
+            self.walk_diags.retain(|w| w.path != rel);
             match load::read_text(&abs, &rel) {
                 Ok(text) => {
                     let unchanged = self

@@ -2598,3 +2598,31 @@ fn a_folder_moved_away_and_back_takes_its_warnings_with_it() {
     assert_eq!(all_of(&u).len(), 1, "{:#?}", all_of(&u));
     move_away_and_back(&mut s, "content/notes");
 }
+
+/// A file that cannot be read when serve starts (here: not UTF-8; a file
+/// without read permission is the same case) was reported by the first
+/// walk, and the report stayed after the file was saved readable: serve
+/// never recovered.
+#[test]
+fn a_file_unreadable_at_the_start_converges_when_saved_readable() {
+    let model = base_model(default_theme());
+    let site = write_site(&model);
+    let rel = "content/briefings/2025-06-05-charlie.md";
+    let text = model.files()[rel].clone();
+    let mut broken = text.clone();
+    broken.extend_from_slice(b"\xff\xfe not UTF-8\n");
+    site.write_bytes(rel, &broken);
+    let opts = serve_options(site.root());
+    let (mut ws, first) = Workspace::open(opts.clone()).expect("the workspace opens");
+    assert!(first.failed, "{:#?}", all_of(&first));
+    assert_agrees_with_a_fresh_build(&ws, &first, &opts, &Files::new());
+
+    // Still unreadable: one error, not one per read.
+    site.write_bytes(rel, &[&broken[..], b"more\n"].concat());
+    let u = ws.update(&[site.path(rel)]).expect("update runs");
+    assert_agrees_with_a_fresh_build(&ws, &u, &opts, &Files::new());
+
+    site.write_bytes(rel, &text);
+    let u = ws.update(&[site.path(rel)]).expect("update runs");
+    assert_agrees_with_a_fresh_build(&ws, &u, &opts, &Files::new());
+}
