@@ -182,6 +182,9 @@ impl Workspace {
                 "static" => statics = true,
                 "content" if rel == Path::new("content/sources.toml") => registry = true,
                 "content" => {
+                    // content/ itself (moved, deleted or replaced) holds
+                    // the registry too.
+                    registry |= Path::new("content/sources.toml").starts_with(&rel);
                     content.insert(rel);
                 }
                 _ => {}

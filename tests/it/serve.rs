@@ -2626,3 +2626,10 @@ fn a_file_unreadable_at_the_start_converges_when_saved_readable() {
     let u = ws.update(&[site.path(rel)]).expect("update runs");
     assert_agrees_with_a_fresh_build(&ws, &u, &opts, &Files::new());
 }
+
+/// The whole content/ folder: the registry in it goes and comes back too.
+#[test]
+fn the_content_folder_moved_away_and_back_converges_at_each_step() {
+    let mut s = Served::open();
+    move_away_and_back(&mut s, "content");
+}
