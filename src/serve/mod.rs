@@ -199,7 +199,7 @@ impl SiteWatcher {
 
     /// Watches content/, static/ and themes/, those not watched yet.
     fn watch_dirs(&mut self) {
-        for dir in ["content", "static", "themes"] {
+        for dir in TOP_DIRS {
             let path = self.root.join(dir);
             if path.is_dir()
                 && !self.watched.contains(&path)
@@ -209,7 +209,20 @@ impl SiteWatcher {
             }
         }
     }
+
+    /// Stops watching a top folder, so that [`Self::watch_dirs`] watches
+    /// whatever folder is at its path now.
+    fn forget(&mut self, path: &Path) {
+        if self.watched.remove(path) {
+            // Fails when notify already dropped the watch (the folder was
+            // deleted): nothing to undo then.
+            let _ = self.watcher.unwatch(path);
+        }
+    }
 }
+
+/// The folders watched recursively, each on its own.
+const TOP_DIRS: [&str; 3] = ["content", "static", "themes"];
 
 /// Rebuilds on every (debounced) change; `shown_root` is the root as the
 /// user gave it, for printing.
@@ -237,6 +250,15 @@ fn watch(
         }
         if paths.is_empty() {
             continue;
+        }
+        // inotify watches a folder, not its path: when a top folder itself
+        // was moved, deleted or replaced, its watch went with the old one
+        // (to the trash, say) and would never hear the folder now there.
+        for dir in TOP_DIRS {
+            let path = root.join(dir);
+            if paths.contains(&path) {
+                w.forget(&path);
+            }
         }
         w.watch_dirs();
         let rebuild_started = Instant::now();

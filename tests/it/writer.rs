@@ -552,26 +552,26 @@ fn serve_started_on_a_broken_site_shows_the_problems_and_reloads_on_the_fix() {
     server.page_has(FIRST_URL, "Fixed at last.");
 }
 
-/// A file manager's delete moves the folder away (to the trash); an undo
-/// moves it back. The watcher must follow the folder out and in again.
-#[test]
-fn serve_follows_the_briefings_folder_moved_away_and_back() {
+/// A file manager's delete moves `rel` away (to the trash); an undo moves
+/// it back. The watcher must follow the folder out and in again, and hear
+/// a save inside it afterwards.
+fn folder_moved_away_and_back(rel: &str) {
     let site = fixture();
     let root = site.root().to_str().unwrap();
     let server = start(site.outer(), &["--root", root, "--port", "0"], &[]);
     let mut tab = server.tab();
     server.page_has(FIRST_URL, "The original opening sentence.");
-    let folder = site.path("content/briefings");
+    let folder = site.path(rel);
     let trash = site.outer().join("trash");
     std::fs::create_dir(&trash).unwrap();
-    std::fs::rename(&folder, trash.join("briefings")).unwrap();
+    let away = trash.join(folder.file_name().unwrap());
+    std::fs::rename(&folder, &away).unwrap();
     tab.reload_of(&server, FIRST_OUTPUT);
     assert_eq!(server.get(FIRST_URL).status, 404, "{}", server.log());
 
-    std::fs::rename(trash.join("briefings"), &folder).unwrap();
+    std::fs::rename(&away, &folder).unwrap();
     tab.reload_of(&server, FIRST_OUTPUT);
     server.page_has(FIRST_URL, "The original opening sentence.");
-    // And it is watched again: a save inside it is seen.
     save(
         &site.path(FIRST),
         &first_text("Saved after the undo.", ""),
@@ -579,6 +579,18 @@ fn serve_follows_the_briefings_folder_moved_away_and_back() {
     );
     tab.reload_of(&server, FIRST_OUTPUT);
     server.page_has(FIRST_URL, "Saved after the undo.");
+}
+
+#[test]
+fn serve_follows_the_briefings_folder_moved_away_and_back() {
+    folder_moved_away_and_back("content/briefings");
+}
+
+/// inotify watches a folder, not its path: content/'s watch went to the
+/// trash with it, and once it was back no save was heard again.
+#[test]
+fn serve_follows_the_content_folder_moved_away_and_back() {
+    folder_moved_away_and_back("content");
 }
 
 /// Whether the tests run as root, for whom no folder is unreadable.
