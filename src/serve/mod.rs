@@ -324,8 +324,14 @@ fn print_update(root: &Path, update: &Update, took: Duration, first: bool) {
     let errors = update.diagnostics.iter().filter(|d| d.is_error()).count();
     let ms = took.as_millis();
     if update.failed {
+        // A failed first build has no last good version to fall back on.
+        let serving = if first {
+            "nothing built yet: every page shows the errors until they are fixed"
+        } else {
+            "still serving the last good version"
+        };
         eprintln!(
-            "{errors} error{} — still serving the last good version ({ms} ms)",
+            "{errors} error{} — {serving} ({ms} ms)",
             if errors == 1 { "" } else { "s" }
         );
     } else if first {

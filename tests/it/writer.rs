@@ -515,7 +515,9 @@ fn serve_started_on_a_broken_site_shows_the_problems_and_reloads_on_the_fix() {
         first_text("Broken from the start.", "colour = \"red\""),
     )
     .unwrap();
-    let server = start(site.root(), &["--port", "0"], &[]);
+    let mut server = start(site.root(), &["--port", "0"], &[]);
+    // No "still serving the last good version": there is none.
+    server.wait_for_log("1 error — nothing built yet");
     let location = format!("{FIRST}:3:1");
     for path in ["/", FIRST_URL, "/briefings/first"] {
         let r = server.get(path);
