@@ -53,10 +53,15 @@ pub fn run(opts: ServeOptions) -> Result<(), Error> {
 }
 
 async fn serve(opts: ServeOptions) -> Result<(), Error> {
+    // notify reports absolute paths, and a relative root (the default `.`
+    // among them) is never a prefix of one: every save would be dropped as
+    // outside the site. The root as given is kept for printing, so
+    // diagnostics read `content/briefings/x.md:3:1` from inside the site.
+    let root = std::path::absolute(&opts.root).map_err(|e| io_error(&opts.root, e))?;
     let listener = bind(opts.bind, opts.port).await?;
-    let addr = listener.local_addr().map_err(|e| io_error(&opts.root, e))?;
+    let addr = listener.local_addr().map_err(|e| io_error(&root, e))?;
     let url = format!("http://{}/", display(addr));
-    let mut build = Options::new(&opts.root);
+    let mut build = Options::new(&root);
     build.publish = Publish {
         drafts: true,
         future: true,
@@ -66,26 +71,34 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
     let (workspace, first) = tokio::task::spawn_blocking(move || Workspace::open(build))
         .await
         .map_err(|e| Error::Usage(format!("initial build panicked: {e}")))??;
-    print_update(workspace.root(), &first, started.elapsed(), true);
+    print_update(&opts.root, &first, started.elapsed(), true);
     let shared = Shared::new(
         addr,
         workspace.language(),
-        workspace.outputs().clone(),
+        (!first.failed).then(|| workspace.outputs().clone()),
         workspace.searchable(),
     );
     if first.failed {
         shared.publish(Message::problems(&first.diagnostics));
     }
+    // Watching starts before the URL is printed: a save made as soon as
+    // the server answers is seen.
+    let watcher = SiteWatcher::start(&root, opts.poll).map_err(|e| {
+        Error::Usage(format!(
+            "cannot watch {} for changes: {e}; pass --poll to poll for them instead",
+            opts.root.display()
+        ))
+    })?;
     let watcher_shared = shared.clone();
-    let poll = opts.poll;
+    let shown_root = opts.root.clone();
     std::thread::Builder::new()
         .name("brief-watch".into())
         .spawn(move || {
-            if let Err(e) = watch(workspace, poll, &watcher_shared) {
+            if let Err(e) = watch(workspace, watcher, &shown_root, &watcher_shared) {
                 eprintln!("error: watching stopped: {e}");
             }
         })
-        .map_err(|e| io_error(&opts.root, e))?;
+        .map_err(|e| io_error(&root, e))?;
     println!("serving {url} (drafts and scheduled briefings included); press Ctrl-C to stop");
     // Ctrl-C stops at once: open tabs hold event streams that never end,
     // so a graceful shutdown would wait for them forever. Nothing is lost:
@@ -98,7 +111,7 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
     });
     axum::serve(listener, http::router(shared))
         .await
-        .map_err(|e| io_error(&opts.root, e))
+        .map_err(|e| io_error(&root, e))
 }
 
 /// Binds the requested port, or the next free one with a note.
@@ -150,42 +163,86 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
 /// The folders and files a site's output depends on.
 const WATCHED: [&str; 4] = ["content", "static", "themes", "site.toml"];
 
-/// Watches the site and rebuilds on every (debounced) change.
-fn watch(mut workspace: Workspace, poll: bool, shared: &Shared) -> notify::Result<()> {
-    let root = workspace.root().to_path_buf();
-    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher: Box<dyn Watcher> = if poll {
-        let config = notify::Config::default()
-            .with_poll_interval(Duration::from_millis(200))
-            .with_compare_contents(true);
-        Box::new(notify::PollWatcher::new(tx, config)?)
-    } else {
-        Box::new(notify::recommended_watcher(tx)?)
-    };
-    // The root itself, not recursively: catches site.toml (even when an
-    // editor replaces it) and content/, static/ or themes/ appearing.
-    watcher.watch(&root, RecursiveMode::NonRecursive)?;
-    let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
-    let watch_dirs = |watcher: &mut Box<dyn Watcher>, watched: &mut BTreeSet<PathBuf>| {
-        for dir in ["content", "static", "themes"] {
-            let path = root.join(dir);
+/// The file-system watcher on a site (an absolute root: notify reports
+/// absolute paths).
+struct SiteWatcher {
+    root: PathBuf,
+    watcher: Box<dyn Watcher + Send>,
+    /// The folders watched recursively.
+    watched: BTreeSet<PathBuf>,
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+}
+
+impl SiteWatcher {
+    fn start(root: &Path, poll: bool) -> notify::Result<SiteWatcher> {
+        let (tx, events) = mpsc::channel::<notify::Result<notify::Event>>();
+        let mut watcher: Box<dyn Watcher + Send> = if poll {
+            let config = notify::Config::default()
+                .with_poll_interval(Duration::from_millis(200))
+                .with_compare_contents(true);
+            Box::new(notify::PollWatcher::new(tx, config)?)
+        } else {
+            Box::new(notify::recommended_watcher(tx)?)
+        };
+        // The root itself, not recursively: catches site.toml (even when an
+        // editor replaces it) and content/, static/ or themes/ appearing.
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        let mut w = SiteWatcher {
+            root: root.to_path_buf(),
+            watcher,
+            watched: BTreeSet::new(),
+            events,
+        };
+        w.watch_dirs();
+        Ok(w)
+    }
+
+    /// Watches content/, static/ and themes/, those not watched yet.
+    fn watch_dirs(&mut self) {
+        for dir in TOP_DIRS {
+            let path = self.root.join(dir);
             if path.is_dir()
-                && !watched.contains(&path)
-                && watcher.watch(&path, RecursiveMode::Recursive).is_ok()
+                && !self.watched.contains(&path)
+                && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
             {
-                watched.insert(path);
+                self.watched.insert(path);
             }
         }
-    };
-    watch_dirs(&mut watcher, &mut watched);
+    }
+
+    /// Stops watching a top folder, so that [`Self::watch_dirs`] watches
+    /// whatever folder is at its path now.
+    fn forget(&mut self, path: &Path) {
+        if self.watched.remove(path) {
+            // Fails when notify already dropped the watch (the folder was
+            // deleted): nothing to undo then.
+            let _ = self.watcher.unwatch(path);
+        }
+    }
+}
+
+/// The folders watched recursively, each on its own.
+const TOP_DIRS: [&str; 3] = ["content", "static", "themes"];
+
+/// Rebuilds on every (debounced) change; `shown_root` is the root as the
+/// user gave it, for printing.
+fn watch(
+    mut workspace: Workspace,
+    mut w: SiteWatcher,
+    shown_root: &Path,
+    shared: &Shared,
+) -> notify::Result<()> {
+    let root = w.root.clone();
     let mut had_problems = false;
     loop {
-        let Ok(first) = rx.recv() else { return Ok(()) };
+        let Ok(first) = w.events.recv() else {
+            return Ok(());
+        };
         let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
         collect(&root, first, &mut paths);
         let started = Instant::now();
         while started.elapsed() < MAX_WAIT {
-            match rx.recv_timeout(DEBOUNCE) {
+            match w.events.recv_timeout(DEBOUNCE) {
                 Ok(event) => collect(&root, event, &mut paths),
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
@@ -194,7 +251,16 @@ fn watch(mut workspace: Workspace, poll: bool, shared: &Shared) -> notify::Resul
         if paths.is_empty() {
             continue;
         }
-        watch_dirs(&mut watcher, &mut watched);
+        // inotify watches a folder, not its path: when a top folder itself
+        // was moved, deleted or replaced, its watch went with the old one
+        // (to the trash, say) and would never hear the folder now there.
+        for dir in TOP_DIRS {
+            let path = root.join(dir);
+            if paths.contains(&path) {
+                w.forget(&path);
+            }
+        }
+        w.watch_dirs();
         let rebuild_started = Instant::now();
         workspace.set_now(chrono::Utc::now());
         let paths: Vec<PathBuf> = paths.into_iter().collect();
@@ -211,13 +277,21 @@ fn watch(mut workspace: Workspace, poll: bool, shared: &Shared) -> notify::Resul
         }
         if update.failed {
             had_problems = true;
-            print_update(&root, &update, rebuild_started.elapsed(), false);
+            print_update(shown_root, &update, rebuild_started.elapsed(), false);
             shared.publish(Message::problems(&update.diagnostics));
         } else if !update.changed.is_empty() || had_problems {
             had_problems = false;
-            shared.update_outputs(workspace.outputs(), &update.changed, workspace.searchable());
-            print_update(&root, &update, rebuild_started.elapsed(), false);
-            shared.publish(Message::reload(update.changed));
+            let first_version =
+                shared.update_outputs(workspace.outputs(), &update.changed, workspace.searchable());
+            print_update(shown_root, &update, rebuild_started.elapsed(), false);
+            // Before the first good build every URL got the placeholder
+            // page, whatever output it names: every tab reloads.
+            let changed = if first_version {
+                vec!["*".to_string()]
+            } else {
+                update.changed
+            };
+            shared.publish(Message::reload(changed));
         }
     }
 }
@@ -250,8 +324,14 @@ fn print_update(root: &Path, update: &Update, took: Duration, first: bool) {
     let errors = update.diagnostics.iter().filter(|d| d.is_error()).count();
     let ms = took.as_millis();
     if update.failed {
+        // A failed first build has no last good version to fall back on.
+        let serving = if first {
+            "nothing built yet: every page shows the errors until they are fixed"
+        } else {
+            "still serving the last good version"
+        };
         eprintln!(
-            "{errors} error{} — still serving the last good version ({ms} ms)",
+            "{errors} error{} — {serving} ({ms} ms)",
             if errors == 1 { "" } else { "s" }
         );
     } else if first {

@@ -50,7 +50,9 @@
     var box = document.createElement("div");
     box.style.cssText = "max-width:960px;margin:0 auto";
     var title = document.createElement("h2");
-    title.textContent = "brief: the site has " + problems.length + " error" + (problems.length === 1 ? "" : "s") + " — showing the last good version underneath";
+    // Started on a broken site, serve has no last good version to show.
+    var underneath = document.getElementById("brief-no-build") ? " — nothing built yet" : " — showing the last good version underneath";
+    title.textContent = "brief: the site has " + problems.length + " error" + (problems.length === 1 ? "" : "s") + underneath;
     title.style.cssText = "font:600 16px/1.4 system-ui,sans-serif;color:#fca5a5;margin:0 0 16px";
     box.appendChild(title);
     problems.forEach(function (p) {

@@ -182,6 +182,9 @@ impl Workspace {
                 "static" => statics = true,
                 "content" if rel == Path::new("content/sources.toml") => registry = true,
                 "content" => {
+                    // content/ itself (moved, deleted or replaced) holds
+                    // the registry too.
+                    registry |= Path::new("content/sources.toml").starts_with(&rel);
                     content.insert(rel);
                 }
                 _ => {}
@@ -212,15 +215,25 @@ impl Workspace {
             }
         }
         let mut removed = false;
+        let walk_diags_before = self.walk_diags.clone();
         let mut files_to_parse: Vec<SourceFile> = Vec::new();
         for rel in content {
             let abs = root.join(&rel);
             if abs.is_dir() {
+                // A folder that appeared, came back or changed permissions:
+                // walked again, it replaces all that is known under it.
+                // What it no longer yields (unreadable now) is gone, as is
+                // every problem the last walk reported there, or a folder
+                // made readable again would stay in error.
                 let mut d = Vec::new();
-                files_to_parse.extend(read_documents(
-                    load::content_under(&root, &abs, &mut d),
-                    &mut d,
-                ));
+                let found = load::content_under(&root, &abs, &mut d);
+                let found_paths: BTreeSet<&Path> = found.iter().map(|f| f.rel.as_path()).collect();
+                let before = self.files.len();
+                self.files
+                    .retain(|p, _| !p.starts_with(&rel) || found_paths.contains(p.as_path()));
+                removed |= self.files.len() != before;
+                self.walk_diags.retain(|w| !w.path.starts_with(&rel));
+                files_to_parse.extend(read_documents(found, &mut d));
                 self.walk_diags.extend(d);
                 continue;
             }
@@ -229,6 +242,7 @@ impl Workspace {
                 let before = self.files.len();
                 self.files.retain(|p, _| !p.starts_with(&rel));
                 removed |= self.files.len() != before;
+                self.walk_diags.retain(|w| !w.path.starts_with(&rel));
                 reparse.remove(&rel);
                 continue;
             }
@@ -241,6 +255,9 @@ impl Workspace {
             if !inside_site(&root, &abs) {
                 continue;
             }
+            // Read now, the file replaces what a walk found reading it (a
+            // file unreadable when serve started stays in error otherwise).
+            self.walk_diags.retain(|w| w.path != rel);
             match load::read_text(&abs, &rel) {
                 Ok(text) => {
                     let unchanged = self
@@ -283,7 +300,8 @@ impl Workspace {
         }
         // Nothing read differs from what was built (an editor touched a
         // file, or wrote the same bytes): no rebuild.
-        if files_to_parse.is_empty() && !(removed || registry || theme || statics) {
+        let walk_changed = self.walk_diags != walk_diags_before;
+        if files_to_parse.is_empty() && !(removed || walk_changed || registry || theme || statics) {
             return Ok(Update {
                 diagnostics: self.last_diagnostics.clone(),
                 failed: self.last_failed,

@@ -16,3 +16,4 @@ mod publication;
 mod scaffold;
 mod serve;
 mod support;
+mod writer;

@@ -2499,3 +2499,180 @@ fn fixing_a_broken_registry_restores_every_citation() {
     assert!(!u.failed, "{:#?}", all_of(&u));
     s.assert_equals_full_build();
 }
+
+// ---------------------------------------------------------------------------
+// Faults: a site broken from the start, a folder that goes away and back.
+// (An unreadable folder needs a user other than root to be unreadable to:
+// that case runs the binary, in writer.rs.)
+// ---------------------------------------------------------------------------
+
+/// Asserts that an update agrees with a fresh build of the site as it is
+/// on disk: when the build succeeds, serve has its outputs and its
+/// diagnostics, and `changed` names what changed since `before` (what was
+/// served before the update); when it fails, serve reports the build's
+/// errors and still serves `before`.
+#[track_caller]
+fn assert_agrees_with_a_fresh_build(
+    ws: &Workspace,
+    update: &Update,
+    opts: &Options,
+    before: &Files,
+) {
+    let fresh = full_build(opts);
+    let after = served(ws);
+    match &fresh.outputs {
+        Some(expected) => {
+            assert!(
+                !update.failed,
+                "serve fails where the build succeeds: {:#?}",
+                all_of(update)
+            );
+            if let Some(d) = difference(&after, expected) {
+                panic!("serve differs from a full build:\n{d}");
+            }
+            assert_eq!(
+                all_of(update),
+                fresh.diagnostics,
+                "serve's diagnostics (left) and the build's"
+            );
+            assert_eq!(update.changed, changed_between(before, &after), "`changed`");
+        }
+        None => {
+            assert!(
+                update.failed,
+                "serve succeeds where the build fails with {:#?}",
+                fresh.errors
+            );
+            assert_eq!(
+                errors_of(update),
+                fresh.errors,
+                "serve's errors (left) and the build's"
+            );
+            assert!(after == *before, "a failed update changed the served site");
+        }
+    }
+}
+
+/// Writes the files of `model` that differ from `old`; returns their paths.
+fn write_changes(site: &TempSite, old: &Files, model: &Model) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for (path, bytes) in model.files() {
+        if old.get(&path) != Some(&bytes) {
+            site.write_bytes(&path, &bytes);
+            paths.push(site.path(&path));
+        }
+    }
+    paths
+}
+
+#[test]
+fn a_site_broken_from_the_start_converges_when_fixed() {
+    let mut model = base_model(default_theme());
+    model.briefings[2].broken = Some(Breakage::UnknownKey);
+    let site = write_site(&model);
+    let opts = serve_options(site.root());
+    let (mut ws, first) = Workspace::open(opts.clone()).expect("the workspace opens");
+    assert!(first.failed, "{:#?}", all_of(&first));
+    assert_agrees_with_a_fresh_build(&ws, &first, &opts, &Files::new());
+    assert!(ws.outputs().is_empty(), "nothing good to serve yet");
+
+    let old = model.files();
+    model.briefings[2].broken = None;
+    let paths = write_changes(&site, &old, &model);
+    let u = ws.update(&paths).expect("update runs");
+    // Every output is new.
+    assert_agrees_with_a_fresh_build(&ws, &u, &opts, &Files::new());
+}
+
+/// Moves `rel` (a folder of the site) to a trash folder outside the site,
+/// updates, moves it back and updates, as a file manager's delete and
+/// undo do; the watcher reports the folder's path, nothing under it. Each
+/// step is checked against a fresh build, and at the end the site is as it
+/// was.
+fn move_away_and_back(s: &mut Served, rel: &str) {
+    let original = served(&s.ws);
+    // An update of nothing changes nothing and returns the diagnostics as
+    // they are.
+    let original_diags = all_of(&s.update(&[]));
+    let folder = s.site.path(rel);
+    let trash = s.site.outer().join("trash");
+    std::fs::create_dir_all(&trash).unwrap();
+    let away = trash.join(folder.file_name().unwrap());
+
+    std::fs::rename(&folder, &away).unwrap();
+    let u = s.update(std::slice::from_ref(&folder));
+    assert_agrees_with_a_fresh_build(&s.ws, &u, &s.opts, &original);
+    let between = served(&s.ws);
+
+    std::fs::rename(&away, &folder).unwrap();
+    let u = s.update(std::slice::from_ref(&folder));
+    assert_agrees_with_a_fresh_build(&s.ws, &u, &s.opts, &between);
+    assert!(
+        served(&s.ws) == original,
+        "{rel} is back, but the outputs are not"
+    );
+    assert_eq!(
+        all_of(&u),
+        original_diags,
+        "{rel} is back, but the diagnostics are not"
+    );
+}
+
+#[test]
+fn the_briefings_folder_moved_away_and_back_converges_at_each_step() {
+    let mut s = Served::open();
+    move_away_and_back(&mut s, "content/briefings");
+}
+
+/// A folder's walk reports problems (here: a markdown file outside
+/// content/briefings/ and content/pages/). They stayed reported after the
+/// folder was gone, and were reported twice once it was back.
+#[test]
+fn a_folder_moved_away_and_back_takes_its_warnings_with_it() {
+    let mut s = Served::open();
+    s.site
+        .write("content/notes/todo.md", "A note, not a page.\n");
+    let u = s.update(&[s.site.path("content/notes")]);
+    assert_eq!(
+        all_of(&u),
+        full_build(&s.opts).diagnostics,
+        "serve's diagnostics (left) and the build's"
+    );
+    assert_eq!(all_of(&u).len(), 1, "{:#?}", all_of(&u));
+    move_away_and_back(&mut s, "content/notes");
+}
+
+/// A file that cannot be read when serve starts (here: not UTF-8; a file
+/// without read permission is the same case) was reported by the first
+/// walk, and the report stayed after the file was saved readable: serve
+/// never recovered.
+#[test]
+fn a_file_unreadable_at_the_start_converges_when_saved_readable() {
+    let model = base_model(default_theme());
+    let site = write_site(&model);
+    let rel = "content/briefings/2025-06-05-charlie.md";
+    let text = model.files()[rel].clone();
+    let mut broken = text.clone();
+    broken.extend_from_slice(b"\xff\xfe not UTF-8\n");
+    site.write_bytes(rel, &broken);
+    let opts = serve_options(site.root());
+    let (mut ws, first) = Workspace::open(opts.clone()).expect("the workspace opens");
+    assert!(first.failed, "{:#?}", all_of(&first));
+    assert_agrees_with_a_fresh_build(&ws, &first, &opts, &Files::new());
+
+    // Still unreadable: one error, not one per read.
+    site.write_bytes(rel, &[&broken[..], b"more\n"].concat());
+    let u = ws.update(&[site.path(rel)]).expect("update runs");
+    assert_agrees_with_a_fresh_build(&ws, &u, &opts, &Files::new());
+
+    site.write_bytes(rel, &text);
+    let u = ws.update(&[site.path(rel)]).expect("update runs");
+    assert_agrees_with_a_fresh_build(&ws, &u, &opts, &Files::new());
+}
+
+/// The whole content/ folder: the registry in it goes and comes back too.
+#[test]
+fn the_content_folder_moved_away_and_back_converges_at_each_step() {
+    let mut s = Served::open();
+    move_away_and_back(&mut s, "content");
+}
