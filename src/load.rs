@@ -59,6 +59,53 @@ pub fn classify(rel: &Path) -> Option<FileKind> {
     }
 }
 
+/// The source registry, relative to the site root.
+pub const REGISTRY: &str = "content/sources.toml";
+
+/// What a path of the site is an input of: the one place that decides
+/// which saves `serve` rebuilds for, and what each rebuild reloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// `site.toml`: everything depends on it.
+    Config,
+    /// Anything under `themes/`.
+    Theme,
+    /// Anything under the site's `static/`.
+    Static,
+    /// `content/sources.toml`.
+    Registry,
+    /// Any other file or folder under `content/` (a folder may hold the
+    /// registry too: see [`holds_registry`]).
+    Content,
+}
+
+/// What `rel` (relative to the site root) is an input of; `None` for
+/// paths brief never reads (other folders, editors' swap and backup files).
+pub fn input_of(rel: &Path) -> Option<Input> {
+    if rel
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(is_ignored_name)
+    {
+        return None;
+    }
+    let mut parts = rel.iter();
+    match parts.next()?.to_str()? {
+        "site.toml" if parts.next().is_none() => Some(Input::Config),
+        "themes" => Some(Input::Theme),
+        "static" => Some(Input::Static),
+        "content" if rel == Path::new(REGISTRY) => Some(Input::Registry),
+        "content" => Some(Input::Content),
+        _ => None,
+    }
+}
+
+/// True if `rel` is a folder path that holds the registry (`content/`
+/// itself, moved away or back as a whole).
+pub fn holds_registry(rel: &Path) -> bool {
+    Path::new(REGISTRY).starts_with(rel)
+}
+
 /// Editor droppings and hidden files: never content.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
@@ -258,6 +305,22 @@ mod tests {
             Some(FileKind::Sources)
         );
         assert_eq!(classify(Path::new("content/briefings/a.txt")), None);
+    }
+
+    #[test]
+    fn inputs_by_place() {
+        let of = |p: &str| input_of(Path::new(p));
+        assert_eq!(of("site.toml"), Some(Input::Config));
+        assert_eq!(of("x/site.toml"), None);
+        assert_eq!(of("themes/default/templates/base.html"), Some(Input::Theme));
+        assert_eq!(of("static/a/b.css"), Some(Input::Static));
+        assert_eq!(of("content/sources.toml"), Some(Input::Registry));
+        assert_eq!(of("content/briefings/a.md"), Some(Input::Content));
+        assert_eq!(of("content"), Some(Input::Content));
+        assert_eq!(of("content/briefings/.a.md.swp"), None);
+        assert_eq!(of("public/index.html"), None);
+        assert!(holds_registry(Path::new("content")));
+        assert!(!holds_registry(Path::new("content/briefings")));
     }
 
     #[test]

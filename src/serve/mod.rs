@@ -160,9 +160,6 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
-/// The folders and files a site's output depends on.
-const WATCHED: [&str; 4] = ["content", "static", "themes", "site.toml"];
-
 /// The file-system watcher on a site (an absolute root: notify reports
 /// absolute paths).
 struct SiteWatcher {
@@ -304,9 +301,7 @@ fn collect(root: &Path, event: notify::Result<notify::Event>, paths: &mut BTreeS
     }
     for path in event.paths {
         let rel = path.strip_prefix(root).unwrap_or(&path);
-        let first = rel.iter().next().and_then(|c| c.to_str()).unwrap_or("");
-        let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if WATCHED.contains(&first) && !crate::load::is_ignored_name(name) {
+        if crate::load::input_of(rel).is_some() {
             paths.insert(path);
         }
     }

@@ -22,9 +22,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::fingerprint::hash_of;
-use crate::load::{self, FileKind, SourceFile};
+use crate::load::{self, FileKind, Input, SourceFile};
 use crate::parse::sources::{self, Registry};
-use crate::parse::{self, Document, Parsed};
+use crate::parse::{self, Parsed, ParsedFile};
 use crate::render::{self, Job, Renderer, SummaryCache};
 use crate::resolve::{self, Publish};
 use crate::theme::{self, Asset, Theme};
@@ -32,11 +32,10 @@ use crate::{Error, Options};
 
 /// One content document as last read.
 struct Entry {
+    /// A hash of the text it was parsed from: a save of the same bytes
+    /// changes nothing.
     text_hash: u64,
-    doc: Option<Document>,
-    diags: Vec<Diagnostic>,
-    /// Source ids its body cites, to know what a registry change touches.
-    cites: Vec<String>,
+    parsed: ParsedFile,
 }
 
 /// What one update did.
@@ -74,21 +73,25 @@ impl RenderedCounts {
     }
 }
 
-/// The site in memory, kept up to date by [`Workspace::update`].
-pub struct Workspace {
-    opts: Options,
-    config: Option<Config>,
-    config_diags: Vec<Diagnostic>,
+/// One input of the site as last loaded, with the problems loading it found.
+#[derive(Default)]
+struct Loaded<T> {
+    value: T,
+    diags: Vec<Diagnostic>,
+}
+
+/// The theme, and a hash of all its files (templates and statics alike),
+/// which every render key includes.
+#[derive(Default)]
+struct ThemeInput {
     theme: Option<Theme>,
-    theme_diags: Vec<Diagnostic>,
-    theme_key: u64,
-    statics: Vec<(String, Asset)>,
-    static_diags: Vec<Diagnostic>,
-    registry: Registry,
-    registry_diags: Vec<Diagnostic>,
-    /// Content documents by path relative to the root.
-    files: BTreeMap<PathBuf, Entry>,
-    walk_diags: Vec<Diagnostic>,
+    key: u64,
+}
+
+/// What the last rebuild made, and what the next one compares against.
+#[derive(Default)]
+struct Built {
+    /// The last good outputs, by path.
     outputs: BTreeMap<String, Arc<Vec<u8>>>,
     /// Each output's key, with the number of the rebuild that last
     /// planned it.
@@ -99,8 +102,22 @@ pub struct Workspace {
     /// Output paths of the pages search indexes, with their URLs.
     searchable: Arc<Vec<(String, String)>>,
     /// The problems of the last rebuild, still true while nothing changes.
-    last_diagnostics: Vec<Diagnostic>,
-    last_failed: bool,
+    diagnostics: Vec<Diagnostic>,
+    failed: bool,
+}
+
+/// The site in memory, kept up to date by [`Workspace::update`]: each
+/// input as last loaded, the parsed documents, and what was built.
+pub struct Workspace {
+    opts: Options,
+    config: Loaded<Option<Config>>,
+    theme: Loaded<ThemeInput>,
+    statics: Loaded<Vec<(String, Asset)>>,
+    registry: Loaded<Registry>,
+    /// Content documents by path relative to the root, with the problems
+    /// the walks that found them reported (unreadable folders…).
+    files: Loaded<BTreeMap<PathBuf, Entry>>,
+    built: Built,
 }
 
 impl Workspace {
@@ -109,27 +126,15 @@ impl Workspace {
     pub fn open(opts: Options) -> Result<(Workspace, Update), Error> {
         let mut ws = Workspace {
             opts,
-            config: None,
-            config_diags: Vec::new(),
-            theme: None,
-            theme_diags: Vec::new(),
-            theme_key: 0,
-            statics: Vec::new(),
-            static_diags: Vec::new(),
-            registry: Registry::default(),
-            registry_diags: Vec::new(),
-            files: BTreeMap::new(),
-            walk_diags: Vec::new(),
-            outputs: BTreeMap::new(),
-            keys: HashMap::default(),
-            generation: 0,
-            summaries: SummaryCache::default(),
-            searchable: Arc::default(),
-            last_diagnostics: Vec::new(),
-            last_failed: false,
+            config: Loaded::default(),
+            theme: Loaded::default(),
+            statics: Loaded::default(),
+            registry: Loaded::default(),
+            files: Loaded::default(),
+            built: Built::default(),
         };
         ws.reload_all()?;
-        let reparsed = ws.files.len();
+        let reparsed = ws.files.value.len();
         let mut update = ws.rebuild()?;
         update.reparsed = reparsed;
         Ok((ws, update))
@@ -137,19 +142,20 @@ impl Workspace {
 
     /// The last good outputs, by path relative to the output root.
     pub fn outputs(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
-        &self.outputs
+        &self.built.outputs
     }
 
     /// The site's language, for the search index.
     pub fn language(&self) -> String {
         self.config
+            .value
             .as_ref()
             .map_or_else(|| "en".to_string(), |c| c.language.clone())
     }
 
     /// The pages search indexes: (output path, URL from the site root).
     pub fn searchable(&self) -> Arc<Vec<(String, String)>> {
-        self.searchable.clone()
+        self.built.searchable.clone()
     }
 
     pub fn root(&self) -> &Path {
@@ -168,31 +174,23 @@ impl Workspace {
         let (mut config, mut theme, mut statics, mut registry) = (false, false, false, false);
         for path in paths {
             let rel = path.strip_prefix(&root).unwrap_or(path).to_path_buf();
-            let first = rel.iter().next().and_then(|c| c.to_str()).unwrap_or("");
-            if rel
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(load::is_ignored_name)
-            {
-                continue;
-            }
-            match first {
-                "site.toml" if rel.iter().count() == 1 => config = true,
-                "themes" => theme = true,
-                "static" => statics = true,
-                "content" if rel == Path::new("content/sources.toml") => registry = true,
-                "content" => {
+            match load::input_of(&rel) {
+                Some(Input::Config) => config = true,
+                Some(Input::Theme) => theme = true,
+                Some(Input::Static) => statics = true,
+                Some(Input::Registry) => registry = true,
+                Some(Input::Content) => {
                     // content/ itself (moved, deleted or replaced) holds
                     // the registry too.
-                    registry |= Path::new("content/sources.toml").starts_with(&rel);
+                    registry |= load::holds_registry(&rel);
                     content.insert(rel);
                 }
-                _ => {}
+                None => {}
             }
         }
         if config {
             self.reload_all()?;
-            let reparsed = self.files.len();
+            let reparsed = self.files.value.len();
             let mut update = self.rebuild()?;
             update.reparsed = reparsed;
             return Ok(update);
@@ -201,21 +199,22 @@ impl Workspace {
             self.load_theme();
         }
         if statics {
-            self.static_diags.clear();
-            self.statics = crate::site_statics(&root, &mut self.static_diags);
+            self.statics.diags.clear();
+            self.statics.value = crate::site_statics(&root, &mut self.statics.diags);
         }
         let mut reparse: BTreeSet<PathBuf> = BTreeSet::new();
         if registry {
             let changed_ids = self.load_registry();
-            for (path, entry) in &self.files {
-                let touched = entry.cites.iter().any(|id| changed_ids.contains(id));
-                if touched || entry.diags.iter().any(Diagnostic::is_error) {
+            for (path, entry) in &self.files.value {
+                let parsed = &entry.parsed;
+                let touched = parsed.cites.iter().any(|id| changed_ids.contains(id));
+                if touched || parsed.diags.iter().any(Diagnostic::is_error) {
                     reparse.insert(path.clone());
                 }
             }
         }
         let mut removed = false;
-        let walk_diags_before = self.walk_diags.clone();
+        let walk_diags_before = self.files.diags.clone();
         let mut files_to_parse: Vec<SourceFile> = Vec::new();
         for rel in content {
             let abs = root.join(&rel);
@@ -228,21 +227,22 @@ impl Workspace {
                 let mut d = Vec::new();
                 let found = load::content_under(&root, &abs, &mut d);
                 let found_paths: BTreeSet<&Path> = found.iter().map(|f| f.rel.as_path()).collect();
-                let before = self.files.len();
+                let before = self.files.value.len();
                 self.files
+                    .value
                     .retain(|p, _| !p.starts_with(&rel) || found_paths.contains(p.as_path()));
-                removed |= self.files.len() != before;
-                self.walk_diags.retain(|w| !w.path.starts_with(&rel));
+                removed |= self.files.value.len() != before;
+                self.files.diags.retain(|w| !w.path.starts_with(&rel));
                 files_to_parse.extend(read_documents(found, &mut d));
-                self.walk_diags.extend(d);
+                self.files.diags.extend(d);
                 continue;
             }
             // Gone (deleted, or renamed away): drop it and anything under it.
             if !abs.exists() {
-                let before = self.files.len();
-                self.files.retain(|p, _| !p.starts_with(&rel));
-                removed |= self.files.len() != before;
-                self.walk_diags.retain(|w| !w.path.starts_with(&rel));
+                let before = self.files.value.len();
+                self.files.value.retain(|p, _| !p.starts_with(&rel));
+                removed |= self.files.value.len() != before;
+                self.files.diags.retain(|w| !w.path.starts_with(&rel));
                 reparse.remove(&rel);
                 continue;
             }
@@ -257,11 +257,12 @@ impl Workspace {
             }
             // Read now, the file replaces what a walk found reading it (a
             // file unreadable when serve started stays in error otherwise).
-            self.walk_diags.retain(|w| w.path != rel);
+            self.files.diags.retain(|w| w.path != rel);
             match load::read_text(&abs, &rel) {
                 Ok(text) => {
                     let unchanged = self
                         .files
+                        .value
                         .get(&rel)
                         .is_some_and(|e| e.text_hash == hash_of(&text));
                     if !unchanged || reparse.contains(&rel) {
@@ -274,13 +275,11 @@ impl Workspace {
                 }
                 Err(d) => {
                     removed = true;
-                    self.files.insert(
+                    self.files.value.insert(
                         rel.clone(),
                         Entry {
                             text_hash: 0,
-                            doc: None,
-                            diags: vec![d],
-                            cites: Vec::new(),
+                            parsed: ParsedFile::unreadable(d),
                         },
                     );
                 }
@@ -300,11 +299,11 @@ impl Workspace {
         }
         // Nothing read differs from what was built (an editor touched a
         // file, or wrote the same bytes): no rebuild.
-        let walk_changed = self.walk_diags != walk_diags_before;
+        let walk_changed = self.files.diags != walk_diags_before;
         if files_to_parse.is_empty() && !(removed || walk_changed || registry || theme || statics) {
             return Ok(Update {
-                diagnostics: self.last_diagnostics.clone(),
-                failed: self.last_failed,
+                diagnostics: self.built.diagnostics.clone(),
+                failed: self.built.failed,
                 unchanged: true,
                 ..Update::default()
             });
@@ -318,33 +317,35 @@ impl Workspace {
 
     fn reload_all(&mut self) -> Result<(), Error> {
         let root = self.opts.root.clone();
-        self.config_diags.clear();
-        self.config = crate::load_config(&self.opts, &mut self.config_diags)?;
+        self.config.diags.clear();
+        self.config.value = crate::load_config(&self.opts, &mut self.config.diags)?;
         self.load_theme();
-        self.static_diags.clear();
-        self.statics = crate::site_statics(&root, &mut self.static_diags);
+        self.statics.diags.clear();
+        self.statics.value = crate::site_statics(&root, &mut self.statics.diags);
         self.load_registry();
-        self.walk_diags.clear();
-        let found = load::content(&root, &mut self.walk_diags);
-        let files = read_documents(found, &mut self.walk_diags);
-        self.files.clear();
+        self.files.diags.clear();
+        let found = load::content(&root, &mut self.files.diags);
+        let files = read_documents(found, &mut self.files.diags);
+        self.files.value.clear();
         self.parse_files(files);
         // Every key and summary depends on the config: start afresh.
-        self.keys.clear();
-        self.summaries.clear();
+        self.built.keys.clear();
+        self.built.summaries.clear();
         Ok(())
     }
 
     fn load_theme(&mut self) {
-        self.theme_diags.clear();
+        self.theme.diags.clear();
         let root = self.opts.root.clone();
-        self.theme = self
+        self.theme.value.theme = self
             .config
+            .value
             .as_ref()
-            .and_then(|c| theme::load(&root, &c.theme, &mut self.theme_diags));
+            .and_then(|c| theme::load(&root, &c.theme, &mut self.theme.diags));
         // The theme's files, hashed: templates and statics alike.
         let dir = self
             .config
+            .value
             .as_ref()
             .map(|c| root.join("themes").join(&c.theme));
         let mut d = Vec::new();
@@ -361,14 +362,14 @@ impl Workspace {
                     .collect()
             })
             .unwrap_or_default();
-        self.theme_key = hash_of(files);
+        self.theme.value.key = hash_of(files);
     }
 
     /// Re-reads the registry; returns the ids whose entry changed.
     fn load_registry(&mut self) -> BTreeSet<String> {
         let root = &self.opts.root;
         let rel = PathBuf::from("content/sources.toml");
-        self.registry_diags.clear();
+        self.registry.diags.clear();
         let abs = root.join(&rel);
         let file = abs.exists().then(|| {
             load::read_text(&abs, &rel).map(|text| SourceFile {
@@ -377,9 +378,10 @@ impl Workspace {
                 text,
             })
         });
-        let new = parse::registry(file, &mut self.registry_diags);
+        let new = parse::registry(file, &mut self.registry.diags);
         let old: BTreeMap<&str, &sources::Source> = self
             .registry
+            .value
             .sources
             .iter()
             .map(|s| (s.id.as_str(), s))
@@ -395,56 +397,55 @@ impl Workspace {
                 changed.insert(id.to_string());
             }
         }
-        self.registry = new;
+        self.registry.value = new;
         changed
     }
 
     fn parse_files(&mut self, files: Vec<SourceFile>) {
-        let registry = &self.registry;
-        let themes = crate::config::highlight_themes(self.config.as_ref());
+        let registry = &self.registry.value;
+        let themes = crate::config::highlight_themes(self.config.value.as_ref());
         let parsed: Vec<(PathBuf, Entry)> = files
             .into_par_iter()
             .map(|file| {
-                let parsed = parse::parse_one(&file, registry, themes);
                 let entry = Entry {
                     text_hash: hash_of(&file.text),
-                    doc: parsed.doc,
-                    diags: parsed.diags,
-                    cites: parsed.cites,
+                    parsed: parse::parse_one(&file, registry, themes),
                 };
                 (file.path, entry)
             })
             .collect();
-        self.files.extend(parsed);
+        self.files.value.extend(parsed);
     }
 
     /// Resolves and renders what changed, and remembers the outcome.
     fn rebuild(&mut self) -> Result<Update, Error> {
         let update = self.resolve_and_render()?;
-        self.last_diagnostics = update.diagnostics.clone();
-        self.last_failed = update.failed;
+        self.built.diagnostics = update.diagnostics.clone();
+        self.built.failed = update.failed;
         Ok(update)
     }
 
     fn resolve_and_render(&mut self) -> Result<Update, Error> {
         let mut timer = crate::Timer::new();
         let mut diags: Vec<Diagnostic> = Vec::new();
-        diags.extend(self.config_diags.iter().cloned());
-        diags.extend(self.theme_diags.iter().cloned());
-        diags.extend(self.static_diags.iter().cloned());
-        diags.extend(self.registry_diags.iter().cloned());
-        diags.extend(self.walk_diags.iter().cloned());
+        diags.extend(self.config.diags.iter().cloned());
+        diags.extend(self.theme.diags.iter().cloned());
+        diags.extend(self.statics.diags.iter().cloned());
+        diags.extend(self.registry.diags.iter().cloned());
+        diags.extend(self.files.diags.iter().cloned());
         let mut parsed = Parsed {
-            registry: self.registry.clone(),
+            registry: self.registry.value.clone(),
             ..Parsed::default()
         };
-        for entry in self.files.values() {
-            diags.extend(entry.diags.iter().cloned());
-            if let Some(doc) = &entry.doc {
+        for entry in self.files.value.values() {
+            diags.extend(entry.parsed.diags.iter().cloned());
+            if let Some(doc) = &entry.parsed.doc {
                 parsed.add(doc.clone());
             }
         }
-        let (Some(config), Some(theme)) = (self.config.clone(), self.theme.as_ref()) else {
+        let (Some(config), Some(theme)) =
+            (self.config.value.clone(), self.theme.value.theme.as_ref())
+        else {
             return Ok(failed(diags));
         };
         timer.lap("assemble");
@@ -456,12 +457,12 @@ impl Workspace {
         let renderer = Renderer::with_cache(
             &site,
             theme,
-            self.statics.clone(),
+            self.statics.value.clone(),
             render_options(self.opts.publish),
-            &mut self.summaries,
+            &mut self.built.summaries,
         );
         timer.lap("renderer");
-        let parts = renderer.key_parts(self.theme_key);
+        let parts = renderer.key_parts(self.theme.value.key);
         let planned: Vec<(Job, String)> = renderer.plan(&mut diags);
         let keys: Vec<u64> = planned
             .par_iter()
@@ -472,8 +473,8 @@ impl Workspace {
             .iter()
             .zip(&keys)
             .filter(|((_, path), key)| {
-                self.keys.get(path.as_str()).map(|k| k.0) != Some(**key)
-                    || !self.outputs.contains_key(path)
+                self.built.keys.get(path.as_str()).map(|k| k.0) != Some(**key)
+                    || !self.built.outputs.contains_key(path)
             })
             .map(|(planned, _)| planned.clone())
             .collect();
@@ -495,28 +496,33 @@ impl Workspace {
         }
         let mut changed = Vec::new();
         for (path, bytes) in fresh {
-            if self.outputs.get(&path).is_none_or(|old| **old != bytes) {
-                self.outputs.insert(path.clone(), Arc::new(bytes));
+            if self
+                .built
+                .outputs
+                .get(&path)
+                .is_none_or(|old| **old != bytes)
+            {
+                self.built.outputs.insert(path.clone(), Arc::new(bytes));
                 changed.push(path);
             }
         }
         // Remember every key, stamped with this rebuild; what is left with
         // an older stamp is no longer an output.
-        self.generation += 1;
-        let generation = self.generation;
+        self.built.generation += 1;
+        let generation = self.built.generation;
         let mut paths_changed = false;
         for ((_, path), key) in planned.iter().zip(&keys) {
-            match self.keys.get_mut(path.as_str()) {
+            match self.built.keys.get_mut(path.as_str()) {
                 Some(entry) => *entry = (*key, generation),
                 None => {
                     paths_changed = true;
-                    self.keys.insert(path.clone(), (*key, generation));
+                    self.built.keys.insert(path.clone(), (*key, generation));
                 }
             }
         }
-        self.keys.retain(|_, (_, stamp)| *stamp == generation);
-        let keys = &self.keys;
-        self.outputs.retain(|path, _| {
+        self.built.keys.retain(|_, (_, stamp)| *stamp == generation);
+        let keys = &self.built.keys;
+        self.built.outputs.retain(|path, _| {
             let live = keys.contains_key(path);
             if !live {
                 changed.push(path.clone());
@@ -525,7 +531,7 @@ impl Workspace {
             live
         });
         if paths_changed {
-            self.searchable = Arc::new(
+            self.built.searchable = Arc::new(
                 planned
                     .iter()
                     .filter(|(job, _)| job.is_searchable())
