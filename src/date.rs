@@ -99,6 +99,11 @@ impl PubDate {
         self.instant.format("%Y-%m-%d").to_string()
     }
 
+    /// The calendar day, in the date's own offset.
+    pub fn calendar_day(&self) -> NaiveDate {
+        self.instant.date_naive()
+    }
+
     /// `9 June 2025`.
     pub fn display(&self) -> String {
         format!("{} {}", self.instant.day(), self.instant.format("%B %Y"))

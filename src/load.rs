@@ -24,6 +24,8 @@ pub enum FileKind {
     Explainer,
     /// `content/sources.toml`
     Sources,
+    /// `content/authors.toml`
+    Authors,
 }
 
 /// One content file, read.
@@ -52,6 +54,7 @@ pub fn classify(rel: &Path) -> Option<FileKind> {
     let is_md = rel.extension().is_some_and(|e| e == "md");
     match parts.as_slice() {
         ["content", "sources.toml"] => Some(FileKind::Sources),
+        ["content", "authors.toml"] => Some(FileKind::Authors),
         ["content", "explainer.md"] => Some(FileKind::Explainer),
         ["content", "pages", _] if is_md => Some(FileKind::Page),
         ["content", "briefings", .., _] if is_md => Some(FileKind::Briefing),
@@ -61,6 +64,8 @@ pub fn classify(rel: &Path) -> Option<FileKind> {
 
 /// The source registry, relative to the site root.
 pub const REGISTRY: &str = "content/sources.toml";
+/// The authors' registry, relative to the site root.
+pub const AUTHORS: &str = "content/authors.toml";
 
 /// What a path of the site is an input of: the one place that decides
 /// which saves `serve` rebuilds for, and what each rebuild reloads.
@@ -74,6 +79,8 @@ pub enum Input {
     Static,
     /// `content/sources.toml`.
     Registry,
+    /// `content/authors.toml`.
+    Authors,
     /// Any other file or folder under `content/` (a folder may hold the
     /// registry too: see [`holds_registry`]).
     Content,
@@ -95,12 +102,13 @@ pub fn input_of(rel: &Path) -> Option<Input> {
         "themes" => Some(Input::Theme),
         "static" => Some(Input::Static),
         "content" if rel == Path::new(REGISTRY) => Some(Input::Registry),
+        "content" if rel == Path::new(AUTHORS) => Some(Input::Authors),
         "content" => Some(Input::Content),
         _ => None,
     }
 }
 
-/// True if `rel` is a folder path that holds the registry (`content/`
+/// True if `rel` is a folder path that holds the registries (`content/`
 /// itself, moved away or back as a whole).
 pub fn holds_registry(rel: &Path) -> bool {
     Path::new(REGISTRY).starts_with(rel)

@@ -15,12 +15,13 @@ use pulldown_cmark::{
     html,
 };
 
+use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext};
 use crate::highlight::{self, Themes};
 use crate::html::escape_into;
 use crate::parse::citation;
 pub use crate::parse::packed::PackedHtml;
-use crate::parse::sources::Registry;
+use crate::parse::sources::{Registry, Source};
 use crate::slug::slugify;
 
 /// A heading, for the table of contents.
@@ -48,6 +49,66 @@ pub struct Body {
     /// Ids cited that the registry could not resolve (entries with errors):
     /// when the registry is fixed, this body must be rendered again.
     pub unresolved: Vec<String>,
+    /// Links to other content files, in order: link `N` is written in
+    /// `html` as `href="brief-link:N"` and becomes the target's URL when
+    /// the page is rendered (see [`CONTENT_LINK`]).
+    pub links: Vec<ContentLink>,
+}
+
+/// The href prefix of a link to another content file until rendering,
+/// when the target's URL is known (its slug may change without the
+/// linking file changing).
+pub const CONTENT_LINK: &str = "brief-link:";
+
+/// A link from a body to another content file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContentLink {
+    /// The file linked, relative to the site root (`content/pages/about.md`).
+    pub target: std::path::PathBuf,
+    /// `#fragment`, without the `#`.
+    pub fragment: Option<String>,
+    /// Where the link is written.
+    pub at: crate::diag::Position,
+}
+
+/// The content file a link destination names, relative to the site root:
+/// `@/briefings/x.md` from the content root, or a relative path ending in
+/// `.md` from the linking file's folder (`from`), with an optional
+/// `#fragment`. `None` for anything else (URLs, paths in the site, files).
+pub fn content_link_target(
+    dest: &str,
+    from: &std::path::Path,
+) -> Option<(std::path::PathBuf, Option<String>)> {
+    use std::path::{Component, PathBuf};
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string()).filter(|f| !f.is_empty())),
+        None => (dest, None),
+    };
+    let (base, rel) = if let Some(rest) = path.strip_prefix("@/") {
+        (PathBuf::from("content"), rest)
+    } else {
+        if path.contains(':') || path.starts_with('/') || !path.ends_with(".md") {
+            return None;
+        }
+        (from.parent().map(PathBuf::from).unwrap_or_default(), path)
+    };
+    let decoded = percent_encoding::percent_decode_str(rel)
+        .decode_utf8()
+        .ok()?;
+    let mut target = base;
+    for part in std::path::Path::new(decoded.as_ref()).components() {
+        match part {
+            Component::Normal(p) => target.push(p),
+            Component::ParentDir => {
+                // Never above the site root.
+                if !target.pop() {
+                    return Some((PathBuf::from("/"), fragment));
+                }
+            }
+            _ => {}
+        }
+    }
+    Some((target, fragment))
 }
 
 /// A source cited in a body, with every place it is cited.
@@ -78,12 +139,15 @@ pub fn options() -> Options {
 }
 
 /// Renders `body`, which starts at byte `offset` of the file in `ctx`;
-/// citations are numbered and checked against `registry`.
+/// citations are numbered and checked against `registry`. `written` is
+/// the document's date, if it has one: citing a source published after it
+/// is a warning (a briefing can only cite what existed when it was written).
 pub fn render(
     ctx: &FileContext,
     body: &str,
     offset: usize,
     registry: &Registry,
+    written: Option<PubDate>,
     themes: Themes,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
@@ -110,6 +174,7 @@ pub fn render(
         offset,
         diags,
         registry,
+        written,
         themes,
         labels: &labels,
         in_citation: false,
@@ -117,6 +182,7 @@ pub fn render(
         deferred: Vec::new(),
         citations: Vec::new(),
         unresolved: Vec::new(),
+        links: Vec::new(),
         blocks: Vec::new(),
         out: Vec::with_capacity(body.len() / 8),
         footnote_defs: HashMap::new(),
@@ -197,6 +263,8 @@ struct HtmlWriter<'a, 'c> {
     offset: usize,
     diags: &'c mut Vec<Diagnostic>,
     registry: &'c Registry,
+    /// The document's date: sources published after it are anachronisms.
+    written: Option<PubDate>,
     themes: Themes,
     /// Body spans of the `[@…]` citations, indexed by `cite:N`.
     labels: &'c RefCell<Vec<Range<usize>>>,
@@ -207,6 +275,8 @@ struct HtmlWriter<'a, 'c> {
     deferred: Vec<DeferredCitation>,
     citations: Vec<CitedSource>,
     unresolved: Vec<String>,
+    /// Links to other content files, numbered as written.
+    links: Vec<ContentLink>,
     /// Plain text of the open text blocks (paragraph, heading, cell, item),
     /// innermost last, with the citations waiting for their sentence.
     blocks: Vec<(String, Vec<PendingUse>)>,
@@ -359,6 +429,18 @@ impl<'a> HtmlWriter<'a, '_> {
                 id,
             }) => {
                 let dest_url = self.check_url(dest_url, &range, "link");
+                let dest_url = match content_link_target(&dest_url, self.ctx.path) {
+                    Some((target, fragment)) => {
+                        let at = self.ctx.position(self.span(&range));
+                        self.links.push(ContentLink {
+                            target,
+                            fragment,
+                            at,
+                        });
+                        CowStr::from(format!("{CONTENT_LINK}{}", self.links.len() - 1))
+                    }
+                    None => dest_url,
+                };
                 self.emit(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -511,15 +593,28 @@ impl<'a> HtmlWriter<'a, '_> {
             }
         };
         for item in &items {
-            if self.registry.get(&item.id).is_none() && !self.registry.is_invalid(&item.id) {
-                let d = self
-                    .ctx
-                    .error(
-                        file_span(item.span.clone()),
-                        format!("unknown source id `{}`", item.id),
-                    )
-                    .with_help(self.registry.help_for_unknown(&item.id));
-                self.diags.push(d);
+            match self.registry.get(&item.id) {
+                None if !self.registry.is_invalid(&item.id) => {
+                    let d = self
+                        .ctx
+                        .error(
+                            file_span(item.span.clone()),
+                            format!("unknown source id `{}`", item.id),
+                        )
+                        .with_help(self.registry.help_for_unknown(&item.id));
+                    self.diags.push(d);
+                }
+                Some(source) => {
+                    if let Some(d) = anachronism(source, self.written) {
+                        let d = Diagnostic {
+                            severity: crate::diag::Severity::Warning,
+                            ..self.ctx.error(file_span(item.span.clone()), d.0)
+                        }
+                        .with_help(d.1);
+                        self.diags.push(d);
+                    }
+                }
+                None => {}
             }
         }
         Some(items)
@@ -789,6 +884,7 @@ impl<'a> HtmlWriter<'a, '_> {
                 .collect(),
             citations: self.citations,
             unresolved: self.unresolved,
+            links: self.links,
             headings: self.headings,
             first_paragraph: close_gaps(&self.first_paragraph),
             word_count: self.words,
@@ -874,6 +970,26 @@ pub fn inline_plain(text: &str) -> String {
         }
     }
     out
+}
+
+/// If `source` was published after `written` (by day), the warning's
+/// message and help: a document can only cite what existed when it was
+/// written, so later reporting belongs in a later briefing or a dated
+/// correction or update.
+pub fn anachronism(source: &Source, written: Option<PubDate>) -> Option<(String, String)> {
+    let (published, written) = (source.published?, written?);
+    (published.calendar_day() > written.calendar_day()).then(|| {
+        (
+            format!(
+                "source `{}` was published on {}, after this was written ({})",
+                source.id,
+                published.display(),
+                written.display()
+            ),
+            "cite it in a later briefing, or in a dated [[correction]] (kind = \"update\") on this one"
+                .to_string(),
+        )
+    })
 }
 
 /// The marker for one use of a source: a numbered link to the reference
@@ -1042,6 +1158,7 @@ mod tests {
             body,
             0,
             &Registry::default(),
+            None,
             Themes::default(),
             &mut diags,
         );
@@ -1188,7 +1305,15 @@ mod tests {
     fn cite(body: &str) -> (Body, Vec<String>) {
         let ctx = FileContext::new(Path::new("a.md"), body);
         let mut diags = Vec::new();
-        let b = render(&ctx, body, 0, &registry(), Themes::default(), &mut diags);
+        let b = render(
+            &ctx,
+            body,
+            0,
+            &registry(),
+            None,
+            Themes::default(),
+            &mut diags,
+        );
         (b, diags.iter().map(|d| d.to_string()).collect())
     }
 

@@ -10,6 +10,7 @@
 pub mod citation;
 pub mod front_matter;
 pub mod markdown;
+pub mod newsroom;
 pub mod packed;
 pub mod sources;
 
@@ -30,6 +31,7 @@ use crate::slug;
 use crate::toml_input::{self, Schema};
 use front_matter::SplitError;
 pub use markdown::{Body, CitationUse, CitedSource, Heading};
+pub use newsroom::{AuthorRef, Authors, Correction, CorrectionKind};
 use sources::Registry;
 
 /// A parsed briefing.
@@ -51,10 +53,27 @@ pub struct Briefing {
     /// Where the slug comes from (the `slug` key, or the file's first line).
     pub slug_at: Position,
     pub deal: Vec<DealPoint>,
+    /// Ids from `content/authors.toml`, checked when the site is resolved.
+    pub authors: Vec<AuthorRef>,
+    /// Dated corrections and updates, newest first.
+    pub corrections: Vec<Correction>,
     pub body: Body,
     /// Changes whenever anything rendered from this file may change: a
     /// hash of its text and of the sources it cites. `serve` compares it.
     pub fingerprint: u64,
+}
+
+impl Briefing {
+    /// When it last changed in substance: its newest correction or
+    /// `updated`, else its date.
+    pub fn modified(&self) -> PubDate {
+        let newest = self.corrections.first().map(|c| c.date);
+        [Some(self.date), self.updated, newest]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(self.date)
+    }
 }
 
 /// A tag as written, with its slug (computed once, used on every page).
@@ -200,6 +219,7 @@ pub struct Parsed {
     pub pages: Vec<Arc<Page>>,
     pub explainer: Option<Arc<ExplainerIntro>>,
     pub registry: Registry,
+    pub authors: Authors,
 }
 
 impl Parsed {
@@ -233,9 +253,16 @@ pub fn parse(files: Vec<ContentFile>, themes: Themes, diags: &mut Vec<Diagnostic
             .map(ContentFile::read),
         diags,
     );
+    let authors = authors(
+        files
+            .iter()
+            .find(|f| f.kind == FileKind::Authors)
+            .map(ContentFile::read),
+        diags,
+    );
     let results: Vec<ParsedFile> = files
         .into_par_iter()
-        .filter(|f| f.kind != FileKind::Sources)
+        .filter(|f| !matches!(f.kind, FileKind::Sources | FileKind::Authors))
         .map(|file| match file.read() {
             Ok(file) => parse_one(&file, &registry, themes),
             Err(d) => ParsedFile::unreadable(d),
@@ -245,6 +272,7 @@ pub fn parse(files: Vec<ContentFile>, themes: Themes, diags: &mut Vec<Diagnostic
     rayon::broadcast(|_| crate::highlight::forget_lines());
     let mut parsed = Parsed {
         registry,
+        authors,
         ..Parsed::default()
     };
     for file in results {
@@ -269,6 +297,22 @@ pub fn registry(
             Registry::default()
         }
         None => Registry::default(),
+    }
+}
+
+/// The authors' registry from `content/authors.toml`, read or not
+/// (`None`: the site has none; bylines are optional).
+pub fn authors(
+    file: Option<Result<SourceFile, Diagnostic>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Authors {
+    match file {
+        Some(Ok(file)) => newsroom::parse_authors(&file, diags),
+        Some(Err(d)) => {
+            diags.push(d);
+            Authors::default()
+        }
+        None => Authors::default(),
     }
 }
 
@@ -306,7 +350,7 @@ pub fn parse_one(file: &SourceFile, registry: &Registry, themes: Themes) -> Pars
         }
         FileKind::Explainer => parse_explainer(file, registry, themes, &mut diags)
             .map(|d| Document::Explainer(Arc::new(d))),
-        FileKind::Sources => None,
+        FileKind::Sources | FileKind::Authors => None,
     };
     let body = match &doc {
         Some(Document::Briefing(b)) => Some(&b.body),
@@ -404,6 +448,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     ctx: &FileContext,
     schema: &Schema,
     registry: &Registry,
+    written: impl FnOnce(&T) -> Option<PubDate>,
     themes: Themes,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(T, Body, usize)> {
@@ -442,7 +487,16 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     );
     // Render the body even when the front matter is bad: its problems are
     // reported in the same run.
-    let body = markdown::render(ctx, split.body, split.body_start, registry, themes, diags);
+    let written = raw.as_ref().and_then(written);
+    let body = markdown::render(
+        ctx,
+        split.body,
+        split.body_start,
+        registry,
+        written,
+        themes,
+        diags,
+    );
     Some((raw?, body, split.front_matter_start))
 }
 
@@ -455,6 +509,10 @@ struct RawBriefing {
     summary: Option<Spanned<String>>,
     #[serde(default)]
     tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    authors: Vec<Spanned<String>>,
+    #[serde(default)]
+    correction: Vec<Spanned<newsroom::RawCorrection>>,
     #[serde(default)]
     draft: bool,
     slug: Option<Spanned<String>>,
@@ -487,7 +545,9 @@ static BRIEFING_SCHEMA: Schema = Schema::Table(&[
     ("tags", None),
     ("draft", None),
     ("slug", None),
+    ("authors", None),
     ("deal", Some(&DEAL_SCHEMA)),
+    ("correction", Some(&newsroom::CORRECTION_SCHEMA)),
 ]);
 
 /// Checks of front matter values, with the offset of the front matter applied.
@@ -604,8 +664,17 @@ fn parse_briefing(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Briefing> {
     let ctx = FileContext::new(&file.path, &file.text);
-    let (raw, body, offset): (RawBriefing, Body, usize) =
-        front_matter_and_body(&ctx, &BRIEFING_SCHEMA, registry, themes, diags)?;
+    let (raw, body, offset): (RawBriefing, Body, usize) = front_matter_and_body(
+        &ctx,
+        &BRIEFING_SCHEMA,
+        registry,
+        |raw: &RawBriefing| {
+            let date = raw.date.as_ref()?;
+            PubDate::from_toml(date.get_ref()).ok()
+        },
+        themes,
+        diags,
+    )?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -641,6 +710,8 @@ fn parse_briefing(
         .filter_map(|d| deal_point(&mut f, d))
         .collect();
     check_deal_points(&mut f, &deal, registry);
+    let authors = newsroom::author_refs(&mut f, raw.authors);
+    let corrections = newsroom::corrections(&mut f, raw.correction, date, registry);
     let ok = f.ok;
     Some(Briefing {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),
@@ -655,6 +726,8 @@ fn parse_briefing(
         slug,
         slug_at,
         deal,
+        authors,
+        corrections,
         body,
     })
     .filter(|_| ok)
@@ -870,7 +943,7 @@ fn parse_page(
 ) -> Option<Page> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawPage, Body, usize) =
-        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, themes, diags)?;
+        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, |_| None, themes, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -912,7 +985,7 @@ fn parse_explainer(
 ) -> Option<ExplainerIntro> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawExplainer, Body, usize) =
-        front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, themes, diags)?;
+        front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, |_| None, themes, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,

@@ -20,7 +20,13 @@ impl Renderer<'_> {
             json_ld: self.json_ld(b, &self.summaries[i], &references),
             summary: self.summaries[i].clone(),
             all_tags: b.tags.iter().map(|t| self.tag_ref(t)).collect(),
-            content: b.body.html.unpack(),
+            corrections: b
+                .corrections
+                .iter()
+                .enumerate()
+                .map(|(n, c)| self.correction_context(i, c, n))
+                .collect(),
+            content: self.body_html(&b.body),
             toc: toc(&b.body.headings),
             word_count: b.body.word_count,
             older: self.summaries.get(i + 1).cloned(),
@@ -58,9 +64,22 @@ impl Renderer<'_> {
             self.content_key(i),
             neighbours,
             self.cited_sources_key(&b.body.citations, parts),
+            self.correction_sources_key(b, parts),
             changes,
             deal,
         ))
+    }
+
+    /// The sources a briefing's corrections cite, as their notices show them.
+    fn correction_sources_key(&self, b: &Briefing, parts: &KeyParts) -> u64 {
+        let sources: Vec<u64> = b
+            .corrections
+            .iter()
+            .flat_map(|c| c.cite.iter())
+            .filter_map(|(id, _)| self.site.registry.index_of(id))
+            .map(|i| parts.sources[i])
+            .collect();
+        hash_of(sources)
     }
 
     pub(super) fn summary(&self, b: &Briefing) -> BriefingSummary {
@@ -83,6 +102,8 @@ impl Renderer<'_> {
                 .map(|t| self.tag_ref(t))
                 .collect(),
             more_tags: b.tags.len().saturating_sub(LIST_TAGS),
+            authors: self.byline(b),
+            corrected: b.corrections.first().map(|c| c.date.ymd()),
             reading_time: b.body.word_count.div_ceil(WORDS_PER_MINUTE).max(1),
             draft: b.draft,
             scheduled: self.site.is_scheduled(b),
@@ -161,7 +182,7 @@ impl Renderer<'_> {
             "headline": b.title,
             "description": b.description,
             "datePublished": s.datetime,
-            "dateModified": b.updated.unwrap_or(b.date).rfc3339(),
+            "dateModified": b.modified().rfc3339(),
             "url": s.url,
             "mainEntityOfPage": s.url,
             "wordCount": b.body.word_count,
@@ -171,6 +192,36 @@ impl Renderer<'_> {
         });
         if b.tags.is_empty() {
             v.as_object_mut().map(|o| o.remove("keywords"));
+        }
+        if !s.authors.is_empty() {
+            v["author"] = s
+                .authors
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "@type": "Person",
+                        "name": a.name,
+                        "url": site.base_url.url(a.path.trim_start_matches(site.base_url.root())),
+                    })
+                })
+                .collect();
+        }
+        if !b.corrections.is_empty() {
+            v["correction"] = b
+                .corrections
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "@type": "CorrectionComment",
+                        "datePublished": c.date.ymd(),
+                        "text": format!(
+                            "{}: {}",
+                            c.kind.label(),
+                            crate::parse::markdown::inline_plain(&c.text)
+                        ),
+                    })
+                })
+                .collect();
         }
         script_safe_json(&v)
     }

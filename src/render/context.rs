@@ -43,6 +43,10 @@ pub struct SiteContext {
     pub nav: Vec<NavLink>,
     /// Root-relative path of the explainer, when the site has one.
     pub explainer_path: Option<String>,
+    /// Root-relative path of `/authors/`, when a briefing has a byline.
+    pub authors_path: Option<String>,
+    /// Root-relative path of `/corrections/`, when anything was corrected.
+    pub corrections_path: Option<String>,
     /// Year of the newest briefing (or of the build), for the footer.
     pub year: i32,
     /// True in `brief serve`: drafts and scheduled briefings are shown and marked.
@@ -109,6 +113,10 @@ pub struct BriefingSummary {
     pub tags: Vec<TagRef>,
     /// How many tags `tags` leaves out (all are on the briefing's page).
     pub more_tags: usize,
+    /// The byline's authors, in the order written (empty: no byline).
+    pub authors: Vec<AuthorLink>,
+    /// `YYYY-MM-DD` of the newest correction or update, if any.
+    pub corrected: Option<String>,
     /// Minutes, at least 1. (The exact word count is on the briefing page
     /// only, so an edit does not change every list that shows the briefing.)
     pub reading_time: usize,
@@ -130,6 +138,57 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
+/// An author in a byline.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct AuthorLink {
+    pub name: String,
+    /// Root-relative path of the author's page.
+    pub path: String,
+}
+
+/// An author, as `author` on their page and in `authors` on `/authors/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorContext {
+    pub id: String,
+    pub name: String,
+    /// The bio (trusted HTML from inline markdown), if any.
+    pub bio_html: Option<String>,
+    /// The author's own page elsewhere, if given.
+    pub url: Option<String>,
+    pub path: String,
+    /// Absolute URL of the author's Atom feed.
+    pub feed_url: String,
+    /// Number of briefings signed.
+    pub count: usize,
+}
+
+/// A correction, update or clarification of a briefing.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionContext {
+    /// `correction`, `update` or `clarification`.
+    pub kind: &'static str,
+    /// `Correction`, `Update` or `Clarification`.
+    pub label: &'static str,
+    /// Element id, unique on its page (`correction-2025-06-12-1`).
+    pub id: String,
+    pub date: String,
+    pub date_display: String,
+    /// Trusted HTML (inline markdown).
+    pub text_html: String,
+    /// The sources it cites.
+    pub sources: Vec<SourceLink>,
+    /// The briefing corrected (on `/corrections/`).
+    pub briefing: BriefingRef,
+}
+
+/// A link to a source's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceLink {
+    pub title: String,
+    pub publisher: String,
+    pub path: String,
+}
+
 /// A full briefing, as `page` in `briefing.html`.
 #[derive(Debug, Clone, Serialize)]
 pub struct BriefingContext {
@@ -138,6 +197,8 @@ pub struct BriefingContext {
     /// Every tag of the briefing (`tags` has only the first few, as lists
     /// show them).
     pub all_tags: Vec<TagRef>,
+    /// Its corrections and updates, newest first, shown above the body.
+    pub corrections: Vec<CorrectionContext>,
     /// The rendered body (trusted HTML).
     pub content: String,
     pub toc: Vec<TocEntry>,

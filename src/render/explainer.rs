@@ -258,7 +258,7 @@ impl Renderer<'_> {
         let Some(intro) = &self.site.explainer else {
             return String::new();
         };
-        let mut html = intro.body.html.unpack();
+        let mut html = self.body_html(&intro.body);
         for heading in &intro.body.headings {
             if self.site.deal.points.iter().any(|p| p.id == heading.id) {
                 let id = &heading.id;
@@ -334,7 +334,7 @@ impl Renderer<'_> {
                     url: format!("{}#{}", base.url("explainer/"), c.point_id),
                     published: c.datetime.clone(),
                     updated: c.datetime.clone(),
-                    author: site.config.title.clone(),
+                    authors: vec![site.config.title.clone()],
                     categories: Vec::new(),
                     summary: String::new(),
                     content,
@@ -354,6 +354,7 @@ impl Renderer<'_> {
             (
                 e.fingerprint,
                 self.cited_sources_key(&e.body.citations, parts),
+                self.links_key(&e.body),
             )
         });
         hash_of((g, job, parts.deal, intro, &parts.sources))

@@ -62,7 +62,7 @@ impl Renderer<'_> {
         let briefings: Vec<_> = site
             .briefings
             .iter()
-            .map(|b| (&b.slug, b.date, b.updated))
+            .map(|b| (&b.slug, b.date, b.modified()))
             .collect();
         let tags: Vec<_> = site
             .tags
@@ -76,6 +76,15 @@ impl Renderer<'_> {
             .collect();
         let sources: Vec<&str> = site.registry.ids().collect();
         let pages: Vec<&str> = site.pages.iter().map(|p| p.slug.as_str()).collect();
+        let authors: Vec<_> = site
+            .authors
+            .iter()
+            .map(|a| (&a.author.id, a.briefings.first()))
+            .collect();
+        let corrected = site
+            .corrections
+            .first()
+            .map(|&(b, c)| site.briefings[b].corrections[c].date);
         hash_of((
             g,
             "sitemap",
@@ -84,6 +93,7 @@ impl Renderer<'_> {
             sources,
             pages,
             site.has_explainer(),
+            (authors, corrected),
         ))
     }
 
@@ -95,7 +105,12 @@ impl Renderer<'_> {
         self.template("robots.txt", &ctx)
     }
 
-    fn feed(&self, title: &str, prefix: &str, items: &[usize]) -> Result<Vec<u8>, Diagnostic> {
+    pub(super) fn feed(
+        &self,
+        title: &str,
+        prefix: &str,
+        items: &[usize],
+    ) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let entries: Vec<FeedEntry> = items
             .iter()
@@ -108,11 +123,15 @@ impl Renderer<'_> {
                     id: s.url.clone(),
                     url: s.url.clone(),
                     published: b.date.rfc3339(),
-                    updated: b.updated.unwrap_or(b.date).rfc3339(),
-                    author: site.config.title.clone(),
+                    updated: b.modified().rfc3339(),
+                    authors: if s.authors.is_empty() {
+                        vec![site.config.title.clone()]
+                    } else {
+                        s.authors.iter().map(|a| a.name.clone()).collect()
+                    },
                     categories: s.tags.clone(),
                     summary: b.summary.clone(),
-                    content: b.body.html.unpack(),
+                    content: self.body_html(&b.body),
                 }
             })
             .collect();
@@ -166,10 +185,7 @@ impl Renderer<'_> {
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
         let site = self.site;
         let base = &site.config.base_url;
-        let newest = site
-            .briefings
-            .first()
-            .map(|b| b.updated.unwrap_or(b.date).ymd());
+        let newest = site.briefings.first().map(|b| b.modified().ymd());
         let mut entries = vec![
             SitemapEntry {
                 url: base.url(""),
@@ -190,7 +206,7 @@ impl Renderer<'_> {
                 .zip(&self.summaries)
                 .map(|(b, s)| SitemapEntry {
                     url: s.url.clone(),
-                    lastmod: Some(b.updated.unwrap_or(b.date).ymd()),
+                    lastmod: Some(b.modified().ymd()),
                 }),
         );
         entries.extend(site.tags.iter().map(|t| SitemapEntry {
@@ -215,6 +231,27 @@ impl Renderer<'_> {
             url: base.url(&format!("{}/", p.slug)),
             lastmod: None,
         }));
+        if !site.authors.is_empty() {
+            entries.push(SitemapEntry {
+                url: base.url("authors/"),
+                lastmod: None,
+            });
+        }
+        entries.extend(site.authors.iter().map(|a| {
+            SitemapEntry {
+                url: base.url(&format!("authors/{}/", a.author.id)),
+                lastmod: a
+                    .briefings
+                    .first()
+                    .map(|&i| site.briefings[i].modified().ymd()),
+            }
+        }));
+        if let Some(&(b, c)) = site.corrections.first() {
+            entries.push(SitemapEntry {
+                url: base.url("corrections/"),
+                lastmod: Some(site.briefings[b].corrections[c].date.ymd()),
+            });
+        }
         entries
     }
 }
@@ -237,7 +274,8 @@ pub(super) struct FeedEntry {
     pub(super) url: String,
     pub(super) published: String,
     pub(super) updated: String,
-    pub(super) author: String,
+    /// Names for `<author>`: the byline, else the site's title.
+    pub(super) authors: Vec<String>,
     pub(super) categories: Vec<TagRef>,
     pub(super) summary: String,
     pub(super) content: String,

@@ -65,9 +65,11 @@ impl Renderer<'_> {
             .get_or_init(|| self.summaries.par_iter().map(hash_of).collect())[i]
     }
 
-    /// Everything a briefing's own content shows, for feeds carrying it.
+    /// Everything a briefing's own content shows: its text, its summary,
+    /// and where its links to other content files lead.
     pub(super) fn content_key(&self, i: usize) -> u64 {
-        hash_of((self.site.briefings[i].fingerprint, self.summary_key(i)))
+        let b = &self.site.briefings[i];
+        hash_of((b.fingerprint, self.summary_key(i), self.links_key(&b.body)))
     }
 
     pub(super) fn list_key(&self, items: &[usize], n: usize) -> u64 {

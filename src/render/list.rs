@@ -167,7 +167,7 @@ impl Renderer<'_> {
     }
 
     /// Page `n` of `items` (briefing indices); `prefix` is the list's own path.
-    fn paginator(&self, items: &[usize], n: usize, prefix: &str) -> Paginator {
+    pub(super) fn paginator(&self, items: &[usize], n: usize, prefix: &str) -> Paginator {
         let per = self.site.config.paginate_by;
         let total_pages = pages_for(items.len(), per);
         let base = &self.site.config.base_url;

@@ -20,6 +20,7 @@ mod explainer;
 mod feed;
 pub mod keys;
 mod list;
+mod newsroom;
 mod page;
 pub mod search;
 mod source;
@@ -78,6 +79,16 @@ pub enum Job {
     ExplainerFeed,
     /// `/search/`, the search page.
     Search,
+    /// `/authors/`, every author with a byline.
+    Authors,
+    /// An author's page N (index into `Site::authors`, 1-based page).
+    Author(usize, usize),
+    /// An author's Atom feed.
+    AuthorFeed(usize),
+    /// `/corrections/`, every correction and update, newest first.
+    Corrections,
+    /// `/corrections/atom.xml`.
+    CorrectionsFeed,
     SyntaxCss,
     /// A static file, by index into the renderer's assets.
     Static(usize),
@@ -204,6 +215,8 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
             explainer_path: site.has_explainer().then(|| base.path("explainer/")),
+            authors_path: (!site.authors.is_empty()).then(|| base.path("authors/")),
+            corrections_path: (!site.corrections.is_empty()).then(|| base.path("corrections/")),
             year: site.briefings.first().map_or_else(
                 || site.now.format("%Y").to_string().parse().unwrap_or(2025),
                 |b| b.date.year(),
@@ -282,6 +295,16 @@ impl<'a> Renderer<'a> {
             jobs.extend([Job::Explainer, Job::ExplainerFeed]);
         }
         jobs.extend((0..site.registry.sources.len()).map(Job::Source));
+        if !site.authors.is_empty() {
+            jobs.push(Job::Authors);
+        }
+        for (a, author) in site.authors.iter().enumerate() {
+            jobs.extend((1..=pages_for(author.briefings.len(), per)).map(|p| Job::Author(a, p)));
+            jobs.push(Job::AuthorFeed(a));
+        }
+        if !site.corrections.is_empty() {
+            jobs.extend([Job::Corrections, Job::CorrectionsFeed]);
+        }
         jobs.extend((0..self.assets.len()).map(Job::Static));
         jobs
     }
@@ -314,6 +337,15 @@ impl<'a> Renderer<'a> {
             Job::Explainer => "explainer/index.html".into(),
             Job::ExplainerFeed => "explainer/atom.xml".into(),
             Job::Search => "search/index.html".into(),
+            Job::Authors => "authors/index.html".into(),
+            Job::Author(a, 1) => format!("authors/{}/index.html", self.site.authors[a].author.id),
+            Job::Author(a, n) => format!(
+                "authors/{}/page/{n}/index.html",
+                self.site.authors[a].author.id
+            ),
+            Job::AuthorFeed(a) => format!("authors/{}/atom.xml", self.site.authors[a].author.id),
+            Job::Corrections => "corrections/index.html".into(),
+            Job::CorrectionsFeed => "corrections/atom.xml".into(),
             Job::SyntaxCss => "syntax.css".into(),
             Job::Static(i) => self.assets[i].0.clone(),
         }
@@ -451,6 +483,11 @@ impl<'a> Renderer<'a> {
             Job::Explainer => self.explainer(),
             Job::ExplainerFeed => self.explainer_feed(),
             Job::Search => self.search_page(),
+            Job::Authors => self.authors(),
+            Job::Author(a, n) => self.author(a, n),
+            Job::AuthorFeed(a) => self.author_feed(a),
+            Job::Corrections => self.corrections(),
+            Job::CorrectionsFeed => self.corrections_feed(),
             Job::SyntaxCss => Ok(self.syntax_css()),
             Job::Static(i) => self.static_file(i),
         }
@@ -477,6 +514,10 @@ impl<'a> Renderer<'a> {
                 self.fixed_key(job, parts)
             }
             Job::Static(i) => self.static_key(i, parts),
+            Job::Authors => self.authors_key(parts),
+            Job::Author(a, n) => self.author_key(a, n, parts),
+            Job::AuthorFeed(a) => self.author_feed_key(a, parts),
+            Job::Corrections | Job::CorrectionsFeed => self.corrections_key(job, parts),
         }
     }
 
@@ -491,6 +532,59 @@ impl<'a> Renderer<'a> {
             .render_to(name, ctx, &mut out)
             .map(|()| out)
             .map_err(|e| crate::theme::template_error(&self.theme.template_dir.join(name), &e))
+    }
+
+    /// A body's HTML, its links to other content files (written
+    /// `href="brief-link:N"` when parsed) made the targets' paths.
+    fn body_html(&self, body: &crate::parse::Body) -> String {
+        let html = body.html.unpack();
+        if body.links.is_empty() {
+            return html;
+        }
+        let marker = format!("href=\"{}", crate::parse::markdown::CONTENT_LINK);
+        let mut out = String::with_capacity(html.len() + 64 * body.links.len());
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find(&marker) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + marker.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let href = after[..digits]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| self.link_href(&body.links[n.min(body.links.len() - 1)]));
+            out.push_str("href=\"");
+            out.push_str(&href.unwrap_or_default());
+            rest = &after[digits..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Where a link to a content file points: the target's path, with its
+    /// fragment. `None` when the target is not published (an error).
+    fn link_href(&self, link: &crate::parse::markdown::ContentLink) -> Option<String> {
+        let doc = *self.site.documents.get(&link.target)?;
+        let mut href = self
+            .site
+            .config
+            .base_url
+            .path(&self.site.document_path(doc));
+        if let Some(fragment) = &link.fragment {
+            href.push('#');
+            crate::html::escape_into(&mut href, fragment);
+        }
+        Some(href)
+    }
+
+    /// What a body's links to content files resolve to: a slug change of a
+    /// target re-renders the pages linking to it.
+    pub(super) fn links_key(&self, body: &crate::parse::Body) -> u64 {
+        crate::fingerprint::hash_of(
+            body.links
+                .iter()
+                .map(|l| self.link_href(l))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// The context every HTML template gets: `site` and `meta`.

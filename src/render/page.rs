@@ -19,7 +19,7 @@ impl Renderer<'_> {
             path: base.path(&path),
             url: base.url(&path),
             summary: p.summary.clone(),
-            content: p.body.html.unpack(),
+            content: self.body_html(&p.body),
             toc: toc(&p.body.headings),
             draft: p.draft,
             references: self.references(&p.body.citations),
@@ -45,6 +45,7 @@ impl Renderer<'_> {
             "page",
             p.fingerprint,
             self.cited_sources_key(&p.body.citations, parts),
+            self.links_key(&p.body),
         ))
     }
 

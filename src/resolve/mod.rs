@@ -5,6 +5,7 @@
 //! output path. After this stage nothing is mutated; rendering only reads.
 
 pub mod deal;
+pub mod links;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
+use crate::parse::newsroom::Author;
 use crate::parse::sources::Registry;
 use crate::parse::{Body, Briefing, ExplainerIntro, Page, Parsed};
 
@@ -54,8 +56,25 @@ pub struct Site {
     /// For each source (same order as the registry), the documents citing
     /// it: newest briefing first, then pages, then the explainer.
     pub cited_by: Vec<Vec<Citing>>,
+    /// The authors of `content/authors.toml` who signed a published
+    /// briefing, in the order written there, each with their briefings.
+    pub authors: Vec<SiteAuthor>,
+    /// Every correction and update: (briefing, index into its
+    /// `corrections`), newest first.
+    pub corrections: Vec<(usize, usize)>,
+    /// Each published document by its path (relative to the site root):
+    /// what a link to a content file becomes.
+    pub documents: HashMap<PathBuf, DocRef>,
     /// When the site was resolved; briefings dated after it are "scheduled".
     pub now: DateTime<Utc>,
+}
+
+/// An author with a page: one who signed at least one published briefing.
+#[derive(Debug, Clone)]
+pub struct SiteAuthor {
+    pub author: Author,
+    /// Indices into [`Site::briefings`], newest first.
+    pub briefings: Vec<usize>,
 }
 
 /// A document that cites a source, and which of its numbered sources it is.
@@ -78,6 +97,15 @@ impl Site {
     /// True if the site has an explainer page: an intro or at least one point.
     pub fn has_explainer(&self) -> bool {
         self.explainer.is_some() || !self.deal.points.is_empty()
+    }
+
+    /// The site-relative path of a published document (`briefings/x/`).
+    pub fn document_path(&self, doc: DocRef) -> String {
+        match doc {
+            DocRef::Briefing(i) => format!("briefings/{}/", self.briefings[i].slug),
+            DocRef::Page(i) => format!("{}/", self.pages[i].slug),
+            DocRef::Explainer => "explainer/".into(),
+        }
     }
 
     /// The rendered body of a document.
@@ -153,8 +181,24 @@ pub fn resolve(
         || published(&parsed, publish, now),
     );
     diags.append(&mut sources_diags);
+    let (authors, mut author_diags) = bylines(&parsed.authors, &briefings);
+    diags.append(&mut author_diags);
+    let corrections = corrections(&briefings);
     let registry = parsed.registry;
     let explainer = parsed.explainer;
+    let documents = links::documents(&briefings, &pages, explainer.as_deref());
+    {
+        let body_of = |doc: DocRef| -> &Body {
+            match doc {
+                DocRef::Briefing(i) => &briefings[i].body,
+                DocRef::Page(i) => &pages[i].body,
+                DocRef::Explainer => &explainer.as_ref().expect("listed above").body,
+            }
+        };
+        for (path, &doc) in &documents {
+            links::check_body(path, body_of(doc), &documents, &body_of, diags);
+        }
+    }
     // Four independent passes over the published documents.
     let ((mut collisions, (deal, mut deal_diags)), ((tags, mut tag_diags), cited_by)) = rayon::join(
         || {
@@ -186,8 +230,78 @@ pub fn resolve(
         registry,
         deal,
         cited_by,
+        authors,
+        corrections,
+        documents,
         now,
     }
+}
+
+/// The authors who signed published briefings, and an error at every
+/// byline naming an id `content/authors.toml` does not have.
+fn bylines(
+    registry: &crate::parse::Authors,
+    briefings: &[Arc<Briefing>],
+) -> (Vec<SiteAuthor>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut signed: Vec<Vec<usize>> = vec![Vec::new(); registry.authors.len()];
+    for (i, b) in briefings.iter().enumerate() {
+        for r in &b.authors {
+            match registry.index_of(&r.id) {
+                Some(a) => signed[a].push(i),
+                None if registry.invalid.contains(&r.id) => {}
+                None => {
+                    let help = if registry.authors.is_empty() && registry.invalid.is_empty() {
+                        format!(
+                            "add `content/authors.toml` with `[{}]` and `name = \"…\"`",
+                            r.id
+                        )
+                    } else {
+                        crate::diag::suggestion(&r.id, registry.ids())
+                            .unwrap_or_else(|| format!("add `[{}]` to content/authors.toml", r.id))
+                    };
+                    diags.push(
+                        Diagnostic::at_position(
+                            Severity::Error,
+                            &b.path,
+                            &r.at,
+                            format!("unknown author `{}`", r.id),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+    let authors = registry
+        .authors
+        .iter()
+        .zip(signed)
+        .filter(|(_, briefings)| !briefings.is_empty())
+        .map(|(author, briefings)| SiteAuthor {
+            author: author.clone(),
+            briefings,
+        })
+        .collect();
+    (authors, diags)
+}
+
+/// Every correction of the published briefings, newest first (of one
+/// day, the newer briefing's first).
+fn corrections(briefings: &[Arc<Briefing>]) -> Vec<(usize, usize)> {
+    let mut all: Vec<(usize, usize)> = briefings
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| (0..b.corrections.len()).map(move |c| (i, c)))
+        .collect();
+    all.sort_by(|&(a, ca), &(b, cb)| {
+        briefings[b].corrections[cb]
+            .date
+            .cmp(&briefings[a].corrections[ca].date)
+            .then(a.cmp(&b))
+            .then(ca.cmp(&cb))
+    });
+    all
 }
 
 /// The briefings and pages to publish: briefings newest first (of two on

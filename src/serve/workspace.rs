@@ -24,7 +24,7 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::hash_of;
 use crate::load::{self, FileKind, Input, SourceFile};
 use crate::parse::sources::{self, Registry};
-use crate::parse::{self, Parsed, ParsedFile};
+use crate::parse::{self, Authors, Parsed, ParsedFile};
 use crate::render::{self, Job, Renderer, SummaryCache};
 use crate::resolve::{self, Publish};
 use crate::theme::{self, Asset, Theme};
@@ -114,6 +114,7 @@ pub struct Workspace {
     theme: Loaded<ThemeInput>,
     statics: Loaded<Vec<(String, Asset)>>,
     registry: Loaded<Registry>,
+    authors: Loaded<Authors>,
     /// Content documents by path relative to the root, with the problems
     /// the walks that found them reported (unreadable folders…).
     files: Loaded<BTreeMap<PathBuf, Entry>>,
@@ -130,6 +131,7 @@ impl Workspace {
             theme: Loaded::default(),
             statics: Loaded::default(),
             registry: Loaded::default(),
+            authors: Loaded::default(),
             files: Loaded::default(),
             built: Built::default(),
         };
@@ -172,6 +174,7 @@ impl Workspace {
         let root = self.opts.root.clone();
         let mut content: BTreeSet<PathBuf> = BTreeSet::new();
         let (mut config, mut theme, mut statics, mut registry) = (false, false, false, false);
+        let mut authors = false;
         for path in paths {
             let rel = path.strip_prefix(&root).unwrap_or(path).to_path_buf();
             match load::input_of(&rel) {
@@ -179,10 +182,12 @@ impl Workspace {
                 Some(Input::Theme) => theme = true,
                 Some(Input::Static) => statics = true,
                 Some(Input::Registry) => registry = true,
+                Some(Input::Authors) => authors = true,
                 Some(Input::Content) => {
                     // content/ itself (moved, deleted or replaced) holds
                     // the registry too.
                     registry |= load::holds_registry(&rel);
+                    authors |= load::holds_registry(&rel);
                     content.insert(rel);
                 }
                 None => {}
@@ -203,6 +208,9 @@ impl Workspace {
             self.statics.value = crate::site_statics(&root, &mut self.statics.diags);
         }
         let mut reparse: BTreeSet<PathBuf> = BTreeSet::new();
+        if authors {
+            self.load_authors();
+        }
         if registry {
             let changed_ids = self.load_registry();
             for (path, entry) in &self.files.value {
@@ -249,7 +257,7 @@ impl Workspace {
             let Some(kind) = load::classify(&rel) else {
                 continue;
             };
-            if kind == FileKind::Sources {
+            if matches!(kind, FileKind::Sources | FileKind::Authors) {
                 continue;
             }
             if !inside_site(&root, &abs) {
@@ -300,7 +308,9 @@ impl Workspace {
         // Nothing read differs from what was built (an editor touched a
         // file, or wrote the same bytes): no rebuild.
         let walk_changed = self.files.diags != walk_diags_before;
-        if files_to_parse.is_empty() && !(removed || walk_changed || registry || theme || statics) {
+        if files_to_parse.is_empty()
+            && !(removed || walk_changed || registry || authors || theme || statics)
+        {
             return Ok(Update {
                 diagnostics: self.built.diagnostics.clone(),
                 failed: self.built.failed,
@@ -323,6 +333,7 @@ impl Workspace {
         self.statics.diags.clear();
         self.statics.value = crate::site_statics(&root, &mut self.statics.diags);
         self.load_registry();
+        self.load_authors();
         self.files.diags.clear();
         let found = load::content(&root, &mut self.files.diags);
         let files = read_documents(found, &mut self.files.diags);
@@ -363,6 +374,26 @@ impl Workspace {
             })
             .unwrap_or_default();
         self.theme.value.key = hash_of(files);
+    }
+
+    /// Re-reads `content/authors.toml`. Bylines are in briefing summaries,
+    /// which are cached by briefing: a change of an author empties the cache.
+    fn load_authors(&mut self) {
+        let rel = PathBuf::from(load::AUTHORS);
+        let abs = self.opts.root.join(&rel);
+        self.authors.diags.clear();
+        let file = abs.exists().then(|| {
+            load::read_text(&abs, &rel).map(|text| SourceFile {
+                path: rel,
+                kind: FileKind::Authors,
+                text,
+            })
+        });
+        let new = parse::authors(file, &mut self.authors.diags);
+        if new != self.authors.value {
+            self.built.summaries.clear();
+        }
+        self.authors.value = new;
     }
 
     /// Re-reads the registry; returns the ids whose entry changed.
@@ -435,6 +466,7 @@ impl Workspace {
         diags.extend(self.files.diags.iter().cloned());
         let mut parsed = Parsed {
             registry: self.registry.value.clone(),
+            authors: self.authors.value.clone(),
             ..Parsed::default()
         };
         for entry in self.files.value.values() {
@@ -584,12 +616,21 @@ fn counts(jobs: &[(Job, String)]) -> RenderedCounts {
     for (job, _) in jobs {
         match job {
             Job::Briefing(_) => c.briefings += 1,
-            Job::Home(_) | Job::Archive | Job::Tags | Job::Tag(..) | Job::Sources => c.lists += 1,
+            Job::Home(_)
+            | Job::Archive
+            | Job::Tags
+            | Job::Tag(..)
+            | Job::Sources
+            | Job::Authors
+            | Job::Author(..)
+            | Job::Corrections => c.lists += 1,
             Job::Feed
             | Job::TagFeed(_)
             | Job::Sitemap
             | Job::SourcesJson
             | Job::ExplainerFeed
+            | Job::AuthorFeed(_)
+            | Job::CorrectionsFeed
             | Job::Robots => c.feeds += 1,
             Job::Page(_) | Job::Source(_) | Job::Explainer | Job::NotFound | Job::Search => {
                 c.pages += 1
@@ -604,7 +645,7 @@ fn counts(jobs: &[(Job, String)]) -> RenderedCounts {
 fn read_documents(found: Vec<load::ContentFile>, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
     let read: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
-        .filter(|f| f.kind != FileKind::Sources)
+        .filter(|f| !matches!(f.kind, FileKind::Sources | FileKind::Authors))
         .map(|f| f.read())
         .collect();
     read.into_iter()

@@ -68,8 +68,11 @@ macro_rules! embed {
 pub static DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/404.html",
     "templates/archive.html",
+    "templates/author.html",
+    "templates/authors.html",
     "templates/base.html",
     "templates/briefing.html",
+    "templates/corrections.html",
     "templates/deal.html",
     "templates/explainer.html",
     "templates/index.html",

@@ -47,7 +47,7 @@ const REGISTRY: &str = r#"
 const HANDSHAKE: &str = r#"
     +++
     title = "Washington goes to London"
-    date = 2025-06-09
+    date = 2025-06-12
     +++
     Talks resumed in London on Monday [@ishook-talks]. The framework is thin on detail [@reex-framework].
 
@@ -344,7 +344,7 @@ fn citations_in_footnotes_tables_lists_quotes_and_headings() {
         r#"
         +++
         title = "A"
-        date = 2025-06-09
+        date = 2025-06-12
         +++
         ## Prices [@reex-prices]
 
@@ -405,7 +405,7 @@ fn citation_numbers_follow_reading_order_with_notes_at_the_end() {
         r#"
         +++
         title = "A"
-        date = 2025-06-09
+        date = 2025-06-12
         +++
         First paragraph.[^n]
 
@@ -433,7 +433,7 @@ fn citation_in_a_footnote_defined_mid_text_is_numbered_in_reading_order() {
         r#"
         +++
         title = "A"
-        date = 2025-06-09
+        date = 2025-06-12
         +++
         Opening [@reex-prices] with a note.[^n]
 
@@ -526,7 +526,7 @@ fn citations_in_code_and_escaped_brackets_stay_literal() {
             r#"
         +++
         title = "A"
-        date = 2025-06-09
+        date = 2025-06-12
         +++
         Write `[@nope]` to cite, or \[@nope] for the brackets. Real: [@reex-prices].
 
@@ -850,7 +850,7 @@ fn json_ld_cannot_be_broken_out_of_by_a_title() {
     );
     let built = site(&[
         (SOURCES, &registry),
-        (A, &briefing(evil, "2025-06-09", "", "Body [@evil].\n")),
+        (A, &briefing(evil, "2025-06-12", "", "Body [@evil].\n")),
     ])
     .build()
     .ok();

@@ -12,6 +12,7 @@ mod explainer;
 mod hostile;
 mod layout;
 mod markdown;
+mod newsroom;
 mod publication;
 mod scaffold;
 mod serve;
