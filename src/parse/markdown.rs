@@ -99,11 +99,9 @@ pub fn content_link_target(
     for part in std::path::Path::new(decoded.as_ref()).components() {
         match part {
             Component::Normal(p) => target.push(p),
-            Component::ParentDir => {
-                // Never above the site root.
-                if !target.pop() {
-                    return Some((PathBuf::from("/"), fragment));
-                }
+            // Never above the site root: a target there exists nowhere.
+            Component::ParentDir if !target.pop() => {
+                return Some((PathBuf::from("/"), fragment));
             }
             _ => {}
         }
