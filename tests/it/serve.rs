@@ -257,6 +257,12 @@ struct Brf {
     paras: Vec<String>,
     deal: Vec<Deal>,
     broken: Option<Breakage>,
+    /// Author ids of its byline.
+    authors: Vec<String>,
+    /// Corrections: (date, text).
+    corrections: Vec<(String, String)>,
+    /// Files of other briefings it links to (`content/briefings/…`).
+    links: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -291,6 +297,8 @@ struct Model {
     light_theme: Option<&'static str>,
     /// The site's own static files, `static/...` -> text.
     statics: BTreeMap<String, String>,
+    /// content/authors.toml: id -> name (no file when empty).
+    authors: BTreeMap<String, String>,
 }
 
 /// The repository's `themes/default`, read once per test.
@@ -338,6 +346,9 @@ fn brf(file: &str, title: &str, date: &str, tags: &[&str], paras: &[&str], deal:
         paras: paras.iter().map(|p| p.to_string()).collect(),
         deal,
         broken: None,
+        authors: Vec::new(),
+        corrections: Vec::new(),
+        links: Vec::new(),
     }
 }
 
@@ -445,6 +456,7 @@ fn base_model(theme: Arc<Files>) -> Model {
         page_marks: BTreeMap::new(),
         light_theme: None,
         statics: BTreeMap::from([("static/x.txt".into(), "a site static file\n".into())]),
+        authors: BTreeMap::from([("desk".into(), "The desk".into())]),
     }
 }
 
@@ -485,6 +497,12 @@ fn briefing_text(b: &Brf) -> String {
     if matches!(b.broken, Some(Breakage::UnknownKey)) {
         s.push_str("colour = \"red\"\n");
     }
+    if !b.authors.is_empty() {
+        let _ = writeln!(s, "authors = {}", toml_list(&b.authors));
+    }
+    for (date, text) in &b.corrections {
+        let _ = write!(s, "\n[[correction]]\ndate = {date}\ntext = {text:?}\n");
+    }
     for d in &b.deal {
         let _ = write!(
             s,
@@ -501,6 +519,13 @@ fn briefing_text(b: &Brf) -> String {
     s.push_str("+++\n\n");
     s.push_str(&b.paras.join("\n\n"));
     s.push('\n');
+    for (k, target) in b.links.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "\nSee [link {k}](@/{}).",
+            target.trim_start_matches("content/")
+        );
+    }
     if matches!(b.broken, Some(Breakage::UnknownCitation)) {
         s.push_str("\nThis cites a source that does not exist [@no-such-source].\n");
     }
@@ -572,6 +597,13 @@ impl Model {
         }
         for (path, text) in &self.statics {
             put(path, text.clone());
+        }
+        if !self.authors.is_empty() {
+            let mut toml = String::new();
+            for (id, name) in &self.authors {
+                let _ = writeln!(toml, "[{id}]\nname = {name:?}\n");
+            }
+            put("content/authors.toml", toml);
         }
         for (path, bytes) in self.theme.iter() {
             f.insert(path.clone(), bytes.clone());
@@ -723,6 +755,9 @@ impl Rng {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
+    Byline,
+    Correction,
+    Link,
     AddBriefing,
     Body,
     Title,
@@ -750,6 +785,9 @@ enum Kind {
 
 /// How often each kind of edit is drawn.
 const WEIGHTS: &[(Kind, usize)] = &[
+    (Kind::Byline, 4),
+    (Kind::Correction, 3),
+    (Kind::Link, 3),
     (Kind::AddBriefing, 6),
     (Kind::Body, 12),
     (Kind::Title, 5),
@@ -939,6 +977,9 @@ fn new_briefing(m: &mut Model, rng: &mut Rng, dir: &str) -> Brf {
         paras,
         deal: Vec::new(),
         broken: None,
+        authors: Vec::new(),
+        corrections: Vec::new(),
+        links: Vec::new(),
     }
 }
 
@@ -1100,6 +1141,68 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
                 }
             }
             format!("{}: tags -> {:?}", b.file, b.tags)
+        }
+        Kind::Byline => {
+            let n = m.unique();
+            match rng.below(4) {
+                // Sign or unsign a briefing.
+                0 | 1 => {
+                    let ids: Vec<String> = m.authors.keys().cloned().collect();
+                    if ids.is_empty() {
+                        skip!("no authors");
+                    }
+                    let id = rng.pick(&ids).clone();
+                    let b = &mut m.briefings[bi];
+                    if let Some(at) = b.authors.iter().position(|a| *a == id) {
+                        b.authors.remove(at);
+                    } else {
+                        b.authors.push(id);
+                    }
+                    format!("{}: authors -> {:?}", b.file, b.authors)
+                }
+                // A new author, or a renamed one.
+                2 => {
+                    let id = format!("author-{}", n % 3);
+                    m.authors.insert(id.clone(), format!("Writer {n}"));
+                    format!("authors.toml: {id} = Writer {n}")
+                }
+                // An author removed (bylines naming them break).
+                _ => {
+                    let ids: Vec<String> = m.authors.keys().cloned().collect();
+                    if ids.is_empty() {
+                        skip!("no authors");
+                    }
+                    let id = rng.pick(&ids).clone();
+                    m.authors.remove(&id);
+                    format!("authors.toml: remove {id}")
+                }
+            }
+        }
+        Kind::Correction => {
+            let n = m.unique();
+            let b = &mut m.briefings[bi];
+            if !b.corrections.is_empty() && rng.chance(40) {
+                b.corrections.pop();
+                format!("{}: drop a correction", b.file)
+            } else {
+                let day = b.date[..10].to_string();
+                b.corrections
+                    .push((day, format!("Correction {n}: an earlier version erred.")));
+                format!("{}: add a correction", b.file)
+            }
+        }
+        Kind::Link => {
+            let b = &m.briefings[bi];
+            if !b.links.is_empty() && rng.chance(30) {
+                let b = &mut m.briefings[bi];
+                b.links.pop();
+                format!("{}: drop a link", b.file)
+            } else {
+                let target = m.briefings[rng.below(nb)].file.clone();
+                let b = &mut m.briefings[bi];
+                b.links.push(target.clone());
+                format!("{}: link to {target}", b.file)
+            }
         }
         Kind::Draft => {
             let b = &mut m.briefings[bi];
@@ -1535,6 +1638,14 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
 
 /// Undoes every breakage, so the site builds: the last step of every case.
 fn repair(m: &mut Model) -> String {
+    let files: BTreeSet<String> = m.briefings.iter().map(|b| b.file.clone()).collect();
+    let authors: BTreeSet<String> = m.authors.keys().cloned().collect();
+    for b in &mut m.briefings {
+        b.authors.retain(|a| authors.contains(a));
+        b.links.retain(|l| files.contains(l));
+        let day = b.date[..10].to_string();
+        b.corrections.retain(|(d, _)| *d >= day);
+    }
     for b in &mut m.briefings {
         b.broken = None;
         b.updated = None;
