@@ -148,6 +148,8 @@ fn corrections_are_notices_newest_first_with_a_page_a_feed_and_json_ld() {
         "{}",
         main_of(&list)
     );
+    // Ids are the briefing page's; the list shows notices of many briefings.
+    assert!(!list.contains("id=\"correction-"), "{}", main_of(&list));
     let feed = built.read("corrections/atom.xml");
     check_xml(&feed).unwrap();
     assert_eq!(
