@@ -288,10 +288,12 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    /// The URL a search result links to, from the site root: Pagefind adds
-    /// the site's sub-path at run time, from where its script is loaded.
+    /// The URL a search result links to, from the site root (the client
+    /// puts the site's root path in front): `briefings/x/`.
     pub fn search_url(&self, job: Job) -> String {
-        format!("/{}", self.output_path(job).trim_end_matches("index.html"))
+        self.output_path(job)
+            .trim_end_matches("index.html")
+            .to_string()
     }
 
     /// The output path of a job, relative to the output root.
@@ -348,11 +350,14 @@ impl<'a> Renderer<'a> {
 
     /// Renders every job into `sink`, in parallel. Template errors are
     /// diagnostics (one per template and message, naming the first output
-    /// that hit it); I/O errors abort.
+    /// that hit it); I/O errors abort. With `search`, each searchable
+    /// page's record goes to the index as the page is rendered, and its
+    /// search document is written beside it. Returns the number of files
+    /// written.
     pub fn render_all(
         &self,
         sink: &dyn Sink,
-        search: Option<&search::SearchIndex>,
+        search: Option<&crate::search::Builder>,
         diags: &mut Vec<Diagnostic>,
     ) -> io::Result<usize> {
         let planned: Vec<(Job, String)> = self
@@ -360,22 +365,35 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .map(|job| (job, self.output_path(job)))
             .collect();
+        // Search ids: searchable pages numbered in job order (briefings
+        // newest first), the same in every build of the same site.
+        let mut next_id = 0u32;
+        let search_ids: Vec<Option<u32>> = planned
+            .iter()
+            .map(|(job, _)| {
+                job.is_searchable().then(|| {
+                    next_id += 1;
+                    next_id - 1
+                })
+            })
+            .collect();
+        let documents = std::sync::atomic::AtomicUsize::new(0);
         self.check_statics(
             planned.iter().map(|(job, path)| (*job, path.as_str())),
             diags,
         );
         let failures: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
-        planned
-            .par_iter()
-            .try_for_each(|(job, path)| -> io::Result<()> {
+        planned.par_iter().zip(&search_ids).try_for_each(
+            |((job, path), search_id)| -> io::Result<()> {
                 let job = *job;
                 match self.render(job) {
                     Ok(bytes) => {
-                        if let (Some(index), true) = (search, job.is_searchable()) {
-                            index.add(
-                                self.search_url(job),
-                                String::from_utf8_lossy(&bytes).into_owned(),
-                            );
+                        if let (Some(index), Some(id)) = (search, search_id)
+                            && let Some(record) = self.search_record(job)
+                        {
+                            let (doc_path, doc) = index.add(*id, &record);
+                            sink.write(&doc_path, &doc)?;
+                            documents.fetch_add(1, Ordering::Relaxed);
                         }
                         sink.write(path, &bytes)
                     }
@@ -387,7 +405,8 @@ impl<'a> Renderer<'a> {
                         Ok(())
                     }
                 }
-            })?;
+            },
+        )?;
         for (_, (mut d, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
             if n > 1 {
                 d.message
@@ -395,7 +414,7 @@ impl<'a> Renderer<'a> {
             }
             diags.push(d);
         }
-        Ok(planned.len())
+        Ok(planned.len() + documents.into_inner())
     }
 
     /// Renders one job.

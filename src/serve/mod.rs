@@ -63,16 +63,12 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
     };
     build.base_url = Some(url.clone());
     let started = Instant::now();
-    let (workspace, first) = tokio::task::spawn_blocking(move || Workspace::open(build))
+    let (workspace, mut first) = tokio::task::spawn_blocking(move || Workspace::open(build))
         .await
         .map_err(|e| Error::Usage(format!("initial build panicked: {e}")))??;
     print_update(workspace.root(), &first, started.elapsed(), true);
-    let shared = Shared::new(
-        addr,
-        workspace.language(),
-        workspace.outputs().clone(),
-        workspace.searchable(),
-    );
+    let shared = Shared::new(addr, workspace.outputs().clone());
+    shared.update_search(&workspace.language(), &mut first);
     if first.failed {
         shared.publish(Message::problems(&first.diagnostics));
     }
@@ -198,7 +194,7 @@ fn watch(mut workspace: Workspace, poll: bool, shared: &Shared) -> notify::Resul
         let rebuild_started = Instant::now();
         workspace.set_now(chrono::Utc::now());
         let paths: Vec<PathBuf> = paths.into_iter().collect();
-        let update = match workspace.update(&paths) {
+        let mut update = match workspace.update(&paths) {
             Ok(u) => u,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -209,13 +205,18 @@ fn watch(mut workspace: Workspace, poll: bool, shared: &Shared) -> notify::Resul
             // An editor touched a file, or saved the same bytes.
             continue;
         }
+        if !update.failed {
+            // Queued before the reload is announced, so a search made after
+            // it waits for these pages; the save itself never does.
+            shared.update_search(&workspace.language(), &mut update);
+        }
         if update.failed {
             had_problems = true;
             print_update(&root, &update, rebuild_started.elapsed(), false);
             shared.publish(Message::problems(&update.diagnostics));
         } else if !update.changed.is_empty() || had_problems {
             had_problems = false;
-            shared.update_outputs(workspace.outputs(), &update.changed, workspace.searchable());
+            shared.update_outputs(workspace.outputs(), &update.changed);
             print_update(&root, &update, rebuild_started.elapsed(), false);
             shared.publish(Message::reload(update.changed));
         }

@@ -56,6 +56,12 @@ pub struct Update {
     /// True if nothing read differed from the last update: nothing was
     /// rebuilt, and `diagnostics` and `failed` are the last update's.
     pub unchanged: bool,
+    /// Search records of the searchable pages rendered anew, for the
+    /// live search index.
+    pub search: Vec<crate::search::Record>,
+    /// Every searchable page's URL, when that set changed: pages not in it
+    /// leave the search index.
+    pub search_urls: Option<Vec<String>>,
 }
 
 /// How many outputs of each kind an update rendered.
@@ -96,8 +102,6 @@ pub struct Workspace {
     generation: u64,
     /// Briefing summaries of the last rebuild, reused when unchanged.
     summaries: SummaryCache,
-    /// Output paths of the pages search indexes, with their URLs.
-    searchable: Arc<Vec<(String, String)>>,
     /// The problems of the last rebuild, still true while nothing changes.
     last_diagnostics: Vec<Diagnostic>,
     last_failed: bool,
@@ -124,7 +128,6 @@ impl Workspace {
             keys: HashMap::default(),
             generation: 0,
             summaries: SummaryCache::default(),
-            searchable: Arc::default(),
             last_diagnostics: Vec::new(),
             last_failed: false,
         };
@@ -145,11 +148,6 @@ impl Workspace {
         self.config
             .as_ref()
             .map_or_else(|| "en".to_string(), |c| c.language.clone())
-    }
-
-    /// The pages search indexes: (output path, URL from the site root).
-    pub fn searchable(&self) -> Arc<Vec<(String, String)>> {
-        self.searchable.clone()
     }
 
     pub fn root(&self) -> &Path {
@@ -520,6 +518,13 @@ impl Workspace {
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(failed(diags));
         }
+        // The search index is updated elsewhere, from the records of the
+        // searchable pages that were rendered anew.
+        update.search = stale
+            .par_iter()
+            .filter(|(job, _, _)| job.is_searchable())
+            .filter_map(|(job, _, _)| renderer.search_record(*job))
+            .collect();
         let mut changed = Vec::new();
         for (path, bytes) in fresh {
             if self.outputs.get(path).is_none_or(|old| **old != bytes) {
@@ -552,11 +557,11 @@ impl Workspace {
             live
         });
         if paths_changed {
-            self.searchable = Arc::new(
+            update.search_urls = Some(
                 planned
                     .iter()
                     .filter(|(job, _, _)| job.is_searchable())
-                    .map(|(job, path, _)| (path.clone(), renderer.search_url(*job)))
+                    .map(|(job, _, _)| renderer.search_url(*job))
                     .collect(),
             );
         }
