@@ -13,5 +13,6 @@ mod hostile;
 mod markdown;
 mod publication;
 mod scaffold;
+mod search;
 mod serve;
 mod support;
