@@ -1,6 +1,7 @@
 //! The index in memory: terms, pages and postings, and how `build` makes
 //! it from records arriving on every render thread at once.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -99,17 +100,18 @@ pub struct Doc {
     pub tags: Vec<String>,
     /// Words in its title and text.
     pub length: u32,
-    /// Each term once, with its weighted count.
+    /// Each term once (in no particular order), with its weighted count.
     pub terms: Vec<(TermId, u32)>,
 }
 
 /// Reads a record: its terms, and the document the browser fetches.
 pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
-    let mut counts: Map<TermId, u32> = Map::default();
+    // Each distinct word once, weighted; then each word's term.
+    let mut words: Map<Cow<'_, str>, u32> = Map::default();
     let mut length = 0u32;
-    let mut add = |text: &str, weight: u32, counted: bool| {
+    let mut add = |text, weight: u32, counted: bool| {
         text::words(text, |w| {
-            *counts.entry(dict.word(w)).or_default() += weight;
+            *words.entry(w).or_default() += weight;
             if counted {
                 length = length.saturating_add(1);
             }
@@ -120,8 +122,12 @@ pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
         add(tag, format::TAG_WEIGHT, false);
     }
     add(&record.text, 1, true);
-    let mut terms: Vec<(TermId, u32)> = counts.into_iter().collect();
-    terms.sort_unstable();
+    let mut counts: Map<TermId, u32> = Map::default();
+    for (w, n) in words {
+        let c = counts.entry(dict.word(&w)).or_default();
+        *c = c.saturating_add(n);
+    }
+    let terms: Vec<(TermId, u32)> = counts.into_iter().collect();
     let document = format::Document {
         url: &record.url,
         title: &record.title,

@@ -18,48 +18,84 @@ pub const MAX_WORD: usize = 64;
 /// A word is a run of letters and digits (Unicode `Alphabetic` and
 /// `Numeric`), with an apostrophe (`'` or `’`) between two of them kept as
 /// `'`: "China’s" is the one word `china's`, "rare-earth" is two. Words
-/// longer than [`MAX_WORD`] characters are skipped. Linear in `text`.
-pub fn words(text: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::new();
-    let mut len = 0usize;
-    let mut ascii = true;
-    let mut flush = |word: &mut String, len: &mut usize, ascii: &mut bool| {
-        if *len > 0 && *len <= MAX_WORD {
-            if *ascii {
-                word.make_ascii_lowercase();
-                f(word);
-            } else {
-                // The whole word at once, as JavaScript's toLowerCase does
-                // it (a final sigma depends on what comes before it).
-                f(&word.to_lowercase());
-            }
-        }
-        word.clear();
-        *len = 0;
-        *ascii = true;
-    };
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let c = if c.is_alphanumeric() {
-            c
-        } else if (c == '\'' || c == '’')
-            && len > 0
-            && chars.peek().is_some_and(|n| n.is_alphanumeric())
-        {
-            '\''
+/// longer than [`MAX_WORD`] characters are skipped. Linear in `text`; a
+/// word already in lowercase ASCII is passed as a slice of `text`, not a
+/// copy.
+pub fn words<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // Whether the character at `i` (its byte width) is a letter or digit.
+    let alnum_at = |i: usize| -> Option<(bool, usize)> {
+        let b = *bytes.get(i)?;
+        Some(if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
         } else {
-            flush(&mut word, &mut len, &mut ascii);
+            let c = text[i..].chars().next().expect("inside the text");
+            (c.is_alphanumeric(), c.len_utf8())
+        })
+    };
+    let mut i = 0;
+    while i < n {
+        // Between words: ASCII punctuation and spaces are skipped fast.
+        let b = bytes[i];
+        if b < 0x80 && !b.is_ascii_alphanumeric() {
+            i += 1;
             continue;
-        };
-        // Past MAX_WORD the word is only counted, so skipping it costs
-        // nothing more.
-        len += 1;
-        if len <= MAX_WORD {
-            word.push(c);
-            ascii &= c.is_ascii();
+        }
+        let (alnum, width) = alnum_at(i).expect("i < n");
+        if !alnum {
+            i += width;
+            continue;
+        }
+        // A word: its characters, and whether it is already as it is
+        // indexed (lowercase ASCII letters, digits and `'`).
+        let start = i;
+        let mut chars = 0usize;
+        let mut plain = true;
+        while i < n {
+            let b = bytes[i];
+            if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                i += 1;
+            } else if b.is_ascii_uppercase() {
+                plain = false;
+                i += 1;
+            } else if b == b'\'' || text[i..].starts_with('’') {
+                let width = if b == b'\'' { 1 } else { '’'.len_utf8() };
+                if !alnum_at(i + width).is_some_and(|(a, _)| a) {
+                    break;
+                }
+                plain &= b == b'\'';
+                i += width;
+            } else if b >= 0x80 {
+                match alnum_at(i) {
+                    Some((true, width)) => {
+                        plain = false;
+                        i += width;
+                    }
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+            chars += 1;
+        }
+        if chars > MAX_WORD {
+            continue;
+        }
+        let word = &text[start..i];
+        if plain {
+            f(Cow::Borrowed(word));
+        } else {
+            let word = word.replace('’', "'");
+            // The whole word at once, as JavaScript's toLowerCase does it
+            // (a final sigma depends on what comes before it).
+            f(Cow::Owned(if word.is_ascii() {
+                word.to_ascii_lowercase()
+            } else {
+                word.to_lowercase()
+            }));
         }
     }
-    flush(&mut word, &mut len, &mut ascii);
 }
 
 /// Turns words into index terms: the Snowball stem for languages the
@@ -99,7 +135,7 @@ mod tests {
 
     fn all(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        words(text, |w| out.push(w.to_string()));
+        words(text, |w| out.push(w.into_owned()));
         out
     }
 
@@ -118,6 +154,43 @@ mod tests {
         );
         assert_eq!(all(""), Vec::<String>::new());
         assert_eq!(all("' ’ -"), Vec::<String>::new());
+    }
+
+    /// The rule, written plainly: what the fast `words` must equal.
+    fn reference(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = Vec::new();
+        let mut word = String::new();
+        for (k, &c) in chars.iter().enumerate() {
+            let next_alnum = chars.get(k + 1).is_some_and(|n| n.is_alphanumeric());
+            if c.is_alphanumeric() {
+                word.push(c);
+            } else if (c == '\'' || c == '’') && !word.is_empty() && next_alnum {
+                word.push('\'');
+            } else {
+                if !word.is_empty() && word.chars().count() <= MAX_WORD {
+                    out.push(word.to_lowercase());
+                }
+                word.clear();
+            }
+        }
+        if !word.is_empty() && word.chars().count() <= MAX_WORD {
+            out.push(word.to_lowercase());
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_follow_the_rule(text in "[a-cA-C0-9 '’.\\-éΣσ東_]{0,80}") {
+            proptest::prop_assert_eq!(all(&text), reference(&text));
+        }
+
+        #[test]
+        fn long_runs_follow_the_rule(n in 60usize..70, m in 0usize..3) {
+            let text = format!("{}’{} x", "a".repeat(n), "b".repeat(m));
+            proptest::prop_assert_eq!(all(&text), reference(&text));
+        }
     }
 
     #[test]
