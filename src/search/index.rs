@@ -136,7 +136,7 @@ pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
         tags: &record.tags,
         text: &record.text,
     };
-    let bytes = serde_json::to_vec(&document).expect("strings always serialize");
+    let bytes = html_safe(serde_json::to_vec(&document).expect("strings always serialize"));
     let doc = Doc {
         kind: record.kind,
         timestamp: record.date.as_ref().map(|d| d.timestamp),
@@ -145,6 +145,25 @@ pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
         terms,
     };
     (doc, bytes)
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`
+/// (which JSON readers read back): a document holds page text, and no
+/// browser told it was HTML can then find markup in it.
+fn html_safe(json: Vec<u8>) -> Vec<u8> {
+    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
+    }
+    let mut out = Vec::with_capacity(json.len() + 64);
+    for b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
+    out
 }
 
 /// A stable hash, the same in every run of one binary.

@@ -16,8 +16,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::Duration;
 
-use rayon::prelude::*;
-
 use super::format::{self, Manifest};
 use super::index::{self, Dictionary, Doc, TermId, lock};
 use super::{Record, text};
@@ -84,6 +82,7 @@ impl Live {
         std::thread::Builder::new()
             .name("brief-search".into())
             .spawn(move || {
+                lower_priority();
                 for batch in batches {
                     let mut state = lock(&worker.state);
                     if state.index.apply(batch.language, batch.records, batch.keep) {
@@ -220,8 +219,10 @@ impl LiveIndex {
             .collect();
         let mut touched = !changed.is_empty();
         let dict = &self.dict;
+        // On this thread alone: the other cores stay free for rebuilds,
+        // even while the whole site is first indexed.
         let analyzed: Vec<LivePage> = changed
-            .into_par_iter()
+            .into_iter()
             .map(|(record, hash)| {
                 let (doc, bytes) = index::analyze(dict, &record);
                 LivePage {
@@ -404,6 +405,17 @@ impl LiveIndex {
             return Some(page.document.unpack().into_bytes());
         }
         None
+    }
+}
+
+/// Lets a save's rebuild go first when both want a core: the index
+/// catches up a moment later.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on this thread's own id; a failure only
+    // leaves the priority as it was.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
     }
 }
 
