@@ -148,9 +148,10 @@ pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`
-/// (which JSON readers read back): a document holds page text, and no
-/// browser told it was HTML can then find markup in it.
-fn html_safe(json: Vec<u8>) -> Vec<u8> {
+/// (which JSON readers read back): documents hold page text and the
+/// manifest tag names, and no browser told they are HTML can then find
+/// markup in them.
+pub fn html_safe(json: Vec<u8>) -> Vec<u8> {
     if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
         return json;
     }
@@ -385,7 +386,7 @@ impl Builder {
         let mut files: IndexFiles = Vec::with_capacity(shards.len() + filter_files.len() + 3);
         files.push((
             format::MANIFEST_PATH.to_string(),
-            serde_json::to_vec(&manifest).expect("strings always serialize"),
+            html_safe(serde_json::to_vec(&manifest).expect("strings always serialize")),
         ));
         files.push((
             format::ENGINE_PATH.to_string(),

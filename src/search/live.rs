@@ -364,7 +364,7 @@ impl LiveIndex {
                 newest: "newest.bin",
                 live: Some(self.events),
             };
-            return serde_json::to_vec(&manifest).ok();
+            return serde_json::to_vec(&manifest).ok().map(index::html_safe);
         }
         if path == format::NEWEST_PATH || path.starts_with("search/filters/") {
             let facets = index::facets(self.present());
