@@ -23,6 +23,7 @@ pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod theme;
@@ -33,6 +34,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::resolve::{Publish, Site};
@@ -62,7 +64,7 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The build time: briefings dated after it are scheduled.
     pub now: DateTime<Utc>,
-    /// Build the Pagefind search index (`build` only).
+    /// Build the search index (`build` only; `serve` always keeps one).
     pub search: bool,
 }
 
@@ -248,22 +250,20 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
         let mut timer = Timer::new();
         let search = opts
             .search
-            .then(|| render::search::SearchIndex::start(&p.site.config.language));
+            .then(|| search::Builder::new(&p.site.config.language));
         let mut outputs = renderer
             .render_all(&staging, search.as_ref(), &mut diags)
             .map_err(io)?;
         timer.lap("render and write");
         if let Some(search) = search {
-            match search.finish() {
-                Ok(files) => {
-                    for (path, bytes) in &files {
-                        render::Sink::write(&staging, path, bytes).map_err(io)?;
-                    }
-                    outputs += files.len();
-                }
-                Err(message) => diags.push(Diagnostic::error("pagefind", message)),
-            }
+            let files = search.finish();
             timer.lap("search index");
+            files
+                .par_iter()
+                .try_for_each(|(path, bytes)| render::Sink::write(&staging, path, bytes))
+                .map_err(io)?;
+            outputs += files.len();
+            timer.lap("write search index");
         }
         if !diags.iter().any(Diagnostic::is_error) {
             staging.commit().map_err(io)?;

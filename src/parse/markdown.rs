@@ -40,6 +40,11 @@ pub struct Body {
     pub headings: Vec<Heading>,
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
+    /// Plain text of everything a reader sees in the body, in order
+    /// (headings, paragraphs, list items, table cells, code, the footnotes
+    /// that are shown), blocks separated by newlines; citation markers and
+    /// raw HTML left out. What the search index reads.
+    pub text: PackedHtml,
     pub word_count: usize,
     /// Every source cited, in order of first use (index + 1 is its number).
     pub citations: Vec<CitedSource>,
@@ -194,6 +199,8 @@ pub fn render(
         code: None,
         paragraph: ParagraphState::Before,
         first_paragraph: String::new(),
+        text: String::with_capacity(body.len()),
+        footnote_text: HashMap::new(),
         words: 0,
     };
     for (event, range) in events {
@@ -293,6 +300,10 @@ struct HtmlWriter<'a, 'c> {
     code: Option<OpenCode>,
     paragraph: ParagraphState,
     first_paragraph: String,
+    /// The body's plain text so far (see [`Body::text`]).
+    text: String,
+    /// Each footnote's plain text, added to `text` if it is shown.
+    footnote_text: HashMap<String, String>,
     words: usize,
 }
 
@@ -315,6 +326,19 @@ impl<'a> HtmlWriter<'a, '_> {
     }
 
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if let Event::End(
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition,
+        ) = event
+        {
+            self.end_text_block();
+        }
         if let Some(code) = &mut self.code {
             match event {
                 Event::Text(t) => code.text.push_str(&t),
@@ -502,9 +526,10 @@ impl<'a> HtmlWriter<'a, '_> {
         }
     }
 
-    /// Collects plain text for the summary, the heading being read and the
-    /// sentence context of citations.
+    /// Collects plain text for the summary, the heading being read, the
+    /// sentence context of citations and the body's text.
     fn plain_text(&mut self, text: &str) {
+        self.push_text(text);
         if let Some((block, _)) = self.blocks.last_mut() {
             block.push_str(text);
         }
@@ -515,12 +540,38 @@ impl<'a> HtmlWriter<'a, '_> {
         }
     }
 
+    /// The body's text being written: the body's own, or the open
+    /// footnote's.
+    fn text_sink(&mut self) -> &mut String {
+        match &self.current_def {
+            Some(name) => self.footnote_text.entry(name.clone()).or_default(),
+            None => &mut self.text,
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        self.text_sink().push_str(text);
+    }
+
+    /// Ends a block of the body's text with a newline, so the words of
+    /// two blocks never run together.
+    fn end_text_block(&mut self) {
+        let text = self.text_sink();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+
     /// Checks citation `n` and emits its markers: now in the text, once
     /// the notes are numbered in a footnote, never in an image's alt text.
     fn citation(&mut self, n: usize) {
         let Some(items) = self.citation_items(n) else {
             return;
         };
+        // The marker is left out of the body's text, and so is the space
+        // before it: "steady [@a]." reads "steady.".
+        let text = self.text_sink();
+        text.truncate(text.trim_end_matches(' ').len());
         if self.in_image > 0 {
             let span = self.labels.borrow()[n].clone();
             let d = self
@@ -747,6 +798,8 @@ impl<'a> HtmlWriter<'a, '_> {
 
     fn close_code(&mut self) {
         let Some(code) = self.code.take() else { return };
+        self.push_text(&code.text);
+        self.end_text_block();
         let (html, status) = highlight::code_block(code.lang.as_deref(), &code.text, self.themes);
         if let (Err(unknown), Some(lang)) = (status, &code.lang) {
             let start = code.start + self.offset;
@@ -836,6 +889,10 @@ impl<'a> HtmlWriter<'a, '_> {
             let order = std::mem::take(&mut self.footnote_order);
             for (i, name) in order.iter().enumerate() {
                 let number = i + 1;
+                if let Some(text) = self.footnote_text.get(name) {
+                    self.text.push_str(text);
+                    self.end_text_block();
+                }
                 let mut def = String::new();
                 let events = self.footnote_defs.remove(name).unwrap_or_default();
                 let events = self.number_deferred(events);
@@ -885,6 +942,7 @@ impl<'a> HtmlWriter<'a, '_> {
             links: self.links,
             headings: self.headings,
             first_paragraph: close_gaps(&self.first_paragraph),
+            text: PackedHtml::pack(&self.text),
             word_count: self.words,
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! In: a body's HTML (from `markdown`). Out: the same HTML, on demand.
 
-/// Rendered HTML, kept compressed from parsing until its page is rendered.
+/// Rendered HTML (or a body's plain text), kept compressed from parsing
+/// until its page is rendered.
 ///
 /// A site's rendered bodies are most of its memory (10,000 briefings: about
 /// 190 MiB of HTML, a quarter of that packed); packing costs a few percent

@@ -274,7 +274,7 @@ impl Renderer<'_> {
         html
     }
 
-    fn explainer_title(&self) -> String {
+    pub(super) fn explainer_title(&self) -> String {
         self.site.explainer.as_ref().map_or_else(
             || "What the deal is — and is not".to_string(),
             |e| e.title.clone(),

@@ -30,6 +30,7 @@ pub use briefing::toc;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -309,10 +310,12 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    /// The URL a search result links to, from the site root: Pagefind adds
-    /// the site's sub-path at run time, from where its script is loaded.
+    /// The URL a search result links to, from the site root (the client
+    /// puts the site's root path in front): `briefings/x/`.
     pub fn search_url(&self, job: Job) -> String {
-        format!("/{}", self.output_path(job).trim_end_matches("index.html"))
+        self.output_path(job)
+            .trim_end_matches("index.html")
+            .to_string()
     }
 
     /// The output path of a job, relative to the output root.
@@ -392,43 +395,60 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every job into `sink`: [`Renderer::plan`], then
-    /// [`Renderer::render_jobs`]. Returns the number of outputs.
+    /// [`Renderer::render_jobs`]. Returns the number of files written.
     pub fn render_all(
         &self,
         sink: &dyn Sink,
-        search: Option<&search::SearchIndex>,
+        search: Option<&crate::search::Builder>,
         diags: &mut Vec<Diagnostic>,
     ) -> io::Result<usize> {
         let planned = self.plan(diags);
-        self.render_jobs(&planned, sink, search, diags)?;
-        Ok(planned.len())
+        let documents = self.render_jobs(&planned, sink, search, diags)?;
+        Ok(planned.len() + documents)
     }
 
     /// Renders `jobs` (from [`Renderer::plan`]: all of them in a build,
     /// those whose key changed in `serve`) into `sink`, in parallel, each
     /// written as soon as it is rendered. A template error is one
     /// diagnostic per template and message, naming the first output (by
-    /// path) that hit it and how many more did; I/O errors abort.
+    /// path) that hit it and how many more did; I/O errors abort. With
+    /// `search`, each searchable page's record goes to the index as the
+    /// page is rendered, and its search document is written beside it;
+    /// returns how many search documents were written.
     pub fn render_jobs(
         &self,
         jobs: &[(Job, String)],
         sink: &dyn Sink,
-        search: Option<&search::SearchIndex>,
+        search: Option<&crate::search::Builder>,
         diags: &mut Vec<Diagnostic>,
-    ) -> io::Result<()> {
+    ) -> io::Result<usize> {
+        // Search ids: searchable pages numbered in job order (briefings
+        // newest first), the same in every build of the same site.
+        let mut next_id = 0u32;
+        let search_ids: Vec<Option<u32>> = jobs
+            .iter()
+            .map(|(job, _)| {
+                job.is_searchable().then(|| {
+                    next_id += 1;
+                    next_id - 1
+                })
+            })
+            .collect();
+        let documents = std::sync::atomic::AtomicUsize::new(0);
         // By message: the diagnostic, the first page that hit it, how many.
         let failures: Mutex<BTreeMap<String, (Diagnostic, String, usize)>> =
             Mutex::new(BTreeMap::new());
-        jobs.par_iter()
-            .try_for_each(|(job, path)| -> io::Result<()> {
+        jobs.par_iter().zip(&search_ids).try_for_each(
+            |((job, path), search_id)| -> io::Result<()> {
                 let job = *job;
                 match self.render(job) {
                     Ok(bytes) => {
-                        if let (Some(index), true) = (search, job.is_searchable()) {
-                            index.add(
-                                self.search_url(job),
-                                String::from_utf8_lossy(&bytes).into_owned(),
-                            );
+                        if let (Some(index), Some(id)) = (search, search_id)
+                            && let Some(record) = self.search_record(job)
+                        {
+                            let (doc_path, doc) = index.add(*id, &record);
+                            sink.write(&doc_path, &doc)?;
+                            documents.fetch_add(1, Ordering::Relaxed);
                         }
                         sink.write(path, &bytes)
                     }
@@ -446,7 +466,8 @@ impl<'a> Renderer<'a> {
                         Ok(())
                     }
                 }
-            })?;
+            },
+        )?;
         for (_, (mut d, first, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
             d.message = match n {
                 1 => format!("{} (while rendering {first})", d.message),
@@ -459,7 +480,7 @@ impl<'a> Renderer<'a> {
             };
             diags.push(d);
         }
-        Ok(())
+        Ok(documents.into_inner())
     }
 
     /// Renders one job. Each kind's renderer sits in its module beside

@@ -1,99 +1,122 @@
-//! Full-text search: a Pagefind index built from the rendered HTML, in
-//! memory, while the site renders.
+//! What search finds of each page: its [`Record`], made from the site's
+//! data as the page is rendered, never from its HTML. The index itself
+//! is [`crate::search`].
 //!
-//! Rendering threads hand each indexable page (briefings, standalone
-//! pages, source pages, the explainer) to one indexing thread through a
-//! bounded channel, so pages are indexed as they are made and never held
-//! all at once. Lists, tag pages and pagination are not indexed: they would
-//! only repeat the briefings in the results. The index and Pagefind's
-//! search runtime are written under `pagefind/`.
+//! A record holds what the page shows a reader, less navigation and
+//! reference lists: for a briefing or a standalone page its title, summary
+//! and body text; for a source its title, publisher, note, the sentences
+//! that cite it and the explainer points resting on it; for the explainer
+//! its introduction and every point.
 
-use std::sync::mpsc;
-use std::thread;
+use super::{Job, Renderer};
+use crate::date::PubDate;
+use crate::parse::markdown::inline_plain;
+use crate::resolve::DocRef;
+use crate::search::{Kind, Record, RecordDate};
 
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
-
-/// Pages waiting to be indexed before rendering threads block.
-const QUEUE: usize = 64;
-
-/// Index files: paths relative to the output root, and their bytes.
-pub type IndexFiles = Vec<(String, Vec<u8>)>;
-
-/// The indexing thread and its queue.
-pub struct SearchIndex {
-    queue: mpsc::SyncSender<(String, String)>,
-    worker: thread::JoinHandle<Result<IndexFiles, String>>,
-}
-
-impl SearchIndex {
-    /// Starts an index for a site in `language` (an ISO 639-1 code).
-    pub fn start(language: &str) -> SearchIndex {
-        let (queue, pages) = mpsc::sync_channel::<(String, String)>(QUEUE);
-        let language = language
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("en")
-            .to_lowercase();
-        let worker = thread::Builder::new()
-            .name("brief-search".into())
-            .spawn(move || index(language, pages))
-            .expect("spawning a thread only fails when the system is out of resources");
-        SearchIndex { queue, worker }
-    }
-
-    /// Queues a rendered page; `url` is its path from the site root (`/briefings/x/`).
-    pub fn add(&self, url: String, html: String) {
-        // If the worker died, `finish` reports why.
-        let _ = self.queue.send((url, html));
-    }
-
-    /// Waits for every queued page and returns the index files, as paths
-    /// relative to the output root (`pagefind/…`).
-    pub fn finish(self) -> Result<IndexFiles, String> {
-        drop(self.queue);
-        self.worker
-            .join()
-            .map_err(|_| "the search indexer panicked".to_string())?
+fn date(d: PubDate) -> RecordDate {
+    RecordDate {
+        timestamp: d.instant.timestamp(),
+        display: d.display(),
     }
 }
 
-fn index(
-    language: String,
-    pages: mpsc::Receiver<(String, String)>,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the search indexer: {e}"))?;
-    runtime.block_on(async move {
-        let config = PagefindServiceConfig::builder()
-            .force_language(language)
-            .build();
-        let mut index =
-            PagefindIndex::new(Some(config)).map_err(|e| format!("search index: {e:#}"))?;
-        for (url, html) in pages {
-            index
-                .add_html_file(None, Some(url.clone()), html)
-                .await
-                .map_err(|e| format!("search index: cannot index {url}: {e:#}"))?;
-        }
-        let files = index
-            .get_files()
-            .await
-            .map_err(|e| format!("search index: {e:#}"))?;
-        Ok(files
-            .into_iter()
-            .map(|f| {
-                let name = f.filename.to_string_lossy().replace('\\', "/");
-                let name = name.trim_start_matches("./").trim_start_matches('/');
-                let name = if name.starts_with("pagefind/") {
-                    name.to_string()
-                } else {
-                    format!("pagefind/{name}")
-                };
-                (name, f.contents)
-            })
-            .collect())
-    })
+/// Appends `part` to `text` as a block of its own.
+fn block(text: &mut String, part: &str) {
+    let part = part.trim();
+    if part.is_empty() {
+        return;
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(part);
+}
+
+impl Renderer<'_> {
+    /// The search record of a page worth finding ([`Job::is_searchable`]).
+    pub fn search_record(&self, job: Job) -> Option<Record> {
+        let site = self.site;
+        let url = self.search_url(job);
+        let record = match job {
+            Job::Briefing(i) => {
+                let b = &site.briefings[i];
+                let mut text = String::new();
+                block(&mut text, &b.summary);
+                block(&mut text, &b.body.text.unpack());
+                Record {
+                    url,
+                    kind: Kind::Briefing,
+                    title: b.title.clone(),
+                    date: Some(date(b.date)),
+                    tags: b.tags.iter().map(|t| t.name.clone()).collect(),
+                    text,
+                }
+            }
+            Job::Page(i) => {
+                let p = &site.pages[i];
+                let mut text = String::new();
+                block(&mut text, &p.summary);
+                block(&mut text, &p.body.text.unpack());
+                Record {
+                    url,
+                    kind: Kind::Page,
+                    title: p.title.clone(),
+                    date: None,
+                    tags: Vec::new(),
+                    text,
+                }
+            }
+            Job::Source(i) => {
+                let s = &site.registry.sources[i];
+                let mut text = String::new();
+                block(&mut text, &s.publisher);
+                if let Some(note) = &s.note {
+                    block(&mut text, note);
+                }
+                for c in &site.cited_by[i] {
+                    let title = match c.doc {
+                        DocRef::Briefing(b) => &site.briefings[b].title,
+                        DocRef::Page(p) => &site.pages[p].title,
+                        DocRef::Explainer => &self.explainer_title(),
+                    };
+                    block(&mut text, title);
+                    for u in &site.body(c.doc).citations[c.cited].uses {
+                        block(&mut text, &u.context);
+                    }
+                }
+                for p in self.source_points(&s.id) {
+                    block(&mut text, &p.text_plain);
+                }
+                Record {
+                    url,
+                    kind: Kind::Source,
+                    title: s.title.clone(),
+                    date: s.published.map(date),
+                    tags: Vec::new(),
+                    text,
+                }
+            }
+            Job::Explainer => {
+                let mut text = String::new();
+                if let Some(e) = &site.explainer {
+                    block(&mut text, &e.summary);
+                    block(&mut text, &e.body.text.unpack());
+                }
+                for p in &site.deal.points {
+                    block(&mut text, &inline_plain(&p.current().text));
+                }
+                Record {
+                    url,
+                    kind: Kind::Explainer,
+                    title: self.explainer_title(),
+                    date: site.briefings.first().map(|b| date(b.date)),
+                    tags: Vec::new(),
+                    text,
+                }
+            }
+            _ => return None,
+        };
+        Some(record)
+    }
 }

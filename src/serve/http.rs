@@ -84,28 +84,21 @@ struct Status {
     problems: Option<Vec<Problem>>,
 }
 
-/// The site being served: its outputs, and which pages search indexes.
+/// The site being served.
 struct Served {
     /// False until a build succeeds: serve started on a site with errors
     /// has nothing to serve, and answers with the problems instead.
     built: bool,
     outputs: Outputs,
-    searchable: Arc<Vec<(String, String)>>,
-    /// Bumped on every new version, so a search index knows it is stale.
-    generation: u64,
 }
-
-/// A search index built for one version of the site.
-type SearchFiles = (u64, Arc<BTreeMap<String, Vec<u8>>>);
 
 /// State shared by the watcher thread and the request handlers.
 #[derive(Clone)]
 pub struct Shared {
     served: Arc<RwLock<Served>>,
-    /// Built on demand, when a page first asks for `/pagefind/…` after a
-    /// change, so indexing never delays a reload.
-    search: Arc<tokio::sync::Mutex<Option<SearchFiles>>>,
-    language: Arc<String>,
+    /// The search index, updated on its own thread from each rebuild's
+    /// changed pages, so indexing never delays a reload.
+    search: Arc<crate::search::Live>,
     status: Arc<RwLock<Status>>,
     events: broadcast::Sender<Message>,
     /// Host names this server answers to, at `port`; empty for any.
@@ -115,12 +108,7 @@ pub struct Shared {
 
 impl Shared {
     /// `outputs` is `None` when the first build failed.
-    pub fn new(
-        addr: SocketAddr,
-        language: String,
-        outputs: Option<Outputs>,
-        searchable: Arc<Vec<(String, String)>>,
-    ) -> Shared {
+    pub fn new(addr: SocketAddr, outputs: Option<Outputs>) -> Shared {
         let ip = match addr {
             SocketAddr::V4(v4) => v4.ip().to_string(),
             SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
@@ -139,11 +127,8 @@ impl Shared {
             served: Arc::new(RwLock::new(Served {
                 built: outputs.is_some(),
                 outputs: outputs.unwrap_or_default(),
-                searchable,
-                generation: 0,
             })),
-            search: Arc::new(tokio::sync::Mutex::new(None)),
-            language: Arc::new(language),
+            search: Arc::new(crate::search::Live::start(EVENTS_PATH)),
             status: Arc::new(RwLock::new(Status {
                 build: 1,
                 problems: None,
@@ -158,12 +143,7 @@ impl Shared {
     /// `outputs` differs from what is served (added, changed or removed).
     /// Copying only those keeps a rebuild's cost independent of site size.
     /// Returns true if this is the first good version served.
-    pub fn update_outputs(
-        &self,
-        outputs: &Outputs,
-        changed: &[String],
-        searchable: Arc<Vec<(String, String)>>,
-    ) -> bool {
+    pub fn update_outputs(&self, outputs: &Outputs, changed: &[String]) -> bool {
         let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
         let first = !served.built;
         served.built = true;
@@ -173,13 +153,21 @@ impl Shared {
                 None => served.outputs.remove(path),
             };
         }
-        served.searchable = searchable;
-        served.generation += 1;
         first
     }
 
     fn built(&self) -> bool {
         self.served.read().unwrap_or_else(|e| e.into_inner()).built
+    }
+
+    /// Queues a rebuild's changed pages for the search index; returns at
+    /// once.
+    pub fn update_search(&self, language: &str, update: &mut super::workspace::Update) {
+        self.search.update(
+            language,
+            std::mem::take(&mut update.search),
+            update.search_urls.take(),
+        );
     }
 
     /// What a request for `path` gets: the output, a redirect to add the
@@ -194,45 +182,6 @@ impl Shared {
         } else {
             Lookup::NotFound(outputs.get("404.html").cloned())
         }
-    }
-
-    /// The search index files for the current version, built if stale.
-    async fn search_files(&self) -> Arc<BTreeMap<String, Vec<u8>>> {
-        let mut cache = self.search.lock().await;
-        let generation = self
-            .served
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .generation;
-        if let Some((built, files)) = cache.as_ref()
-            && *built == generation
-        {
-            return files.clone();
-        }
-        let pages: Vec<(String, Arc<Vec<u8>>)> = {
-            let served = self.served.read().unwrap_or_else(|e| e.into_inner());
-            served
-                .searchable
-                .iter()
-                .filter_map(|(path, url)| Some((url.clone(), served.outputs.get(path)?.clone())))
-                .collect()
-        };
-        let language = self.language.clone();
-        let files = tokio::task::spawn_blocking(move || {
-            let index = crate::render::search::SearchIndex::start(&language);
-            for (url, html) in pages {
-                index.add(url, String::from_utf8_lossy(&html).into_owned());
-            }
-            index.finish().unwrap_or_else(|e| {
-                eprintln!("error: {e}");
-                Vec::new()
-            })
-        })
-        .await
-        .unwrap_or_default();
-        let files = Arc::new(files.into_iter().collect::<BTreeMap<_, _>>());
-        *cache = Some((generation, files.clone()));
-        files
     }
 
     /// Records the new state and tells every open tab.
@@ -428,11 +377,22 @@ async fn page(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
     if !shared.built() {
         return no_build_yet(&shared, &path, &headers);
     }
-    if path.starts_with("pagefind/") {
-        let files = shared.search_files().await;
-        return match files.get(&path) {
-            Some(bytes) => file_response(StatusCode::OK, &path, &Arc::new(bytes.clone())),
-            None => plain(StatusCode::NOT_FOUND, "not found\n"),
+    if crate::search::is_index_path(&path) {
+        let search = shared.search.clone();
+        let query = uri.query().map(str::to_string);
+        let (found, path) = tokio::task::spawn_blocking(move || {
+            let found = search.file(&path, query.as_deref());
+            (found, path)
+        })
+        .await
+        .unwrap_or_else(|_| (crate::search::LiveFile::NotFound, String::new()));
+        return match found {
+            crate::search::LiveFile::Found(bytes) => file_response(StatusCode::OK, &path, &bytes),
+            // Another version of the index: the client reloads its manifest.
+            crate::search::LiveFile::Stale => {
+                plain(StatusCode::CONFLICT, "the search index changed\n")
+            }
+            crate::search::LiveFile::NotFound => plain(StatusCode::NOT_FOUND, "not found\n"),
         };
     }
     match shared.lookup(&path) {
@@ -768,7 +728,7 @@ mod tests {
     }
 
     fn shared_at(addr: &str, outputs: Option<Outputs>) -> Shared {
-        Shared::new(addr.parse().unwrap(), "en".into(), outputs, Arc::default())
+        Shared::new(addr.parse().unwrap(), outputs)
     }
 
     #[test]
@@ -874,8 +834,8 @@ mod tests {
         assert!(responses[3].starts_with("HTTP/1.1 503"), "{}", responses[3]);
         assert!(!responses[3].contains("<script"), "{}", responses[3]);
         // The first good version: served, and every tab told to reload.
-        assert!(shared.update_outputs(&outputs(), &["index.html".into()], Arc::default()));
-        assert!(!shared.update_outputs(&outputs(), &[], Arc::default()));
+        assert!(shared.update_outputs(&outputs(), &["index.html".into()]));
+        assert!(!shared.update_outputs(&outputs(), &[]));
         let responses = exchange(shared, &[get("/", "127.0.0.1:1111")]);
         assert!(responses[0].starts_with("HTTP/1.1 200"), "{}", responses[0]);
         assert!(responses[0].contains("home"));

@@ -68,16 +68,12 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
     };
     build.base_url = Some(url.clone());
     let started = Instant::now();
-    let (workspace, first) = tokio::task::spawn_blocking(move || Workspace::open(build))
+    let (workspace, mut first) = tokio::task::spawn_blocking(move || Workspace::open(build))
         .await
         .map_err(|e| Error::Usage(format!("initial build panicked: {e}")))??;
     print_update(&opts.root, &first, started.elapsed(), true);
-    let shared = Shared::new(
-        addr,
-        workspace.language(),
-        (!first.failed).then(|| workspace.outputs().clone()),
-        workspace.searchable(),
-    );
+    let shared = Shared::new(addr, (!first.failed).then(|| workspace.outputs().clone()));
+    shared.update_search(&workspace.language(), &mut first);
     if first.failed {
         shared.publish(Message::problems(&first.diagnostics));
     }
@@ -261,7 +257,7 @@ fn watch(
         let rebuild_started = Instant::now();
         workspace.set_now(chrono::Utc::now());
         let paths: Vec<PathBuf> = paths.into_iter().collect();
-        let update = match workspace.update(&paths) {
+        let mut update = match workspace.update(&paths) {
             Ok(u) => u,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -272,14 +268,18 @@ fn watch(
             // An editor touched a file, or saved the same bytes.
             continue;
         }
+        if !update.failed {
+            // Queued before the reload is announced, so a search made after
+            // it waits for these pages; the save itself never does.
+            shared.update_search(&workspace.language(), &mut update);
+        }
         if update.failed {
             had_problems = true;
             print_update(shown_root, &update, rebuild_started.elapsed(), false);
             shared.publish(Message::problems(&update.diagnostics));
         } else if !update.changed.is_empty() || had_problems {
             had_problems = false;
-            let first_version =
-                shared.update_outputs(workspace.outputs(), &update.changed, workspace.searchable());
+            let first_version = shared.update_outputs(workspace.outputs(), &update.changed);
             print_update(shown_root, &update, rebuild_started.elapsed(), false);
             // Before the first good build every URL got the placeholder
             // page, whatever output it names: every tab reloads.

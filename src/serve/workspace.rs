@@ -55,6 +55,12 @@ pub struct Update {
     /// True if nothing read differed from the last update: nothing was
     /// rebuilt, and `diagnostics` and `failed` are the last update's.
     pub unchanged: bool,
+    /// Search records of the searchable pages rendered anew, for the
+    /// live search index.
+    pub search: Vec<crate::search::Record>,
+    /// Every searchable page's URL, when that set changed: pages not in it
+    /// leave the search index.
+    pub search_urls: Option<Vec<String>>,
 }
 
 /// How many outputs of each kind an update rendered.
@@ -99,8 +105,6 @@ struct Built {
     generation: u64,
     /// Briefing summaries of the last rebuild, reused when unchanged.
     summaries: SummaryCache,
-    /// Output paths of the pages search indexes, with their URLs.
-    searchable: Arc<Vec<(String, String)>>,
     /// The problems of the last rebuild, still true while nothing changes.
     diagnostics: Vec<Diagnostic>,
     failed: bool,
@@ -153,11 +157,6 @@ impl Workspace {
             .value
             .as_ref()
             .map_or_else(|| "en".to_string(), |c| c.language.clone())
-    }
-
-    /// The pages search indexes: (output path, URL from the site root).
-    pub fn searchable(&self) -> Arc<Vec<(String, String)>> {
-        self.built.searchable.clone()
     }
 
     pub fn root(&self) -> &Path {
@@ -526,6 +525,13 @@ impl Workspace {
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(failed(diags));
         }
+        // The search index is updated elsewhere, from the records of the
+        // searchable pages that were rendered anew.
+        update.search = stale
+            .par_iter()
+            .filter(|(job, _)| job.is_searchable())
+            .filter_map(|(job, _)| renderer.search_record(*job))
+            .collect();
         let mut changed = Vec::new();
         for (path, bytes) in fresh {
             if self
@@ -563,11 +569,11 @@ impl Workspace {
             live
         });
         if paths_changed {
-            self.built.searchable = Arc::new(
+            update.search_urls = Some(
                 planned
                     .iter()
                     .filter(|(job, _)| job.is_searchable())
-                    .map(|(job, path)| (path.clone(), renderer.search_url(*job)))
+                    .map(|(job, _)| renderer.search_url(*job))
                     .collect(),
             );
         }

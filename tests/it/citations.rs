@@ -289,7 +289,7 @@ fn several_sources_in_one_citation_share_a_group() {
 fn the_same_source_twice_in_one_citation_reuses_its_number() {
     let built = with_registry(&[(
         A,
-        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nTwice [@reex-prices; @reex-prices, p. 2] and [@ishook-talks; @reex-framework; @mofcom-statement].\n",
+        "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nTwice [@reex-prices; @reex-prices, p. 2] and [@ishook-talks; @reex-framework; @mofcom-statement].\n",
     )])
     .build()
     .ok();
@@ -314,7 +314,7 @@ fn a_group_shows_its_numbers_in_order() {
     // and tooltip, and its locator stays with its source.
     let built = with_registry(&[(
         A,
-        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nFirst [@reex-framework] and [@ishook-talks].\n\nThen [@reex-prices, p. 4; @ishook-talks; @reex-framework].\n",
+        "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nFirst [@reex-framework] and [@ishook-talks].\n\nThen [@reex-prices, p. 4; @ishook-talks; @reex-framework].\n",
     )])
     .build()
     .ok();
@@ -468,7 +468,7 @@ fn broken_fragments(html: &str) -> Vec<String> {
 fn citation_in_an_unreferenced_footnote_leaves_no_broken_link() {
     let built = with_registry(&[(
         A,
-        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nMain text [@reex-prices].\n\n[^orphan]: An orphan note cites [@ishook-talks].\n",
+        "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nMain text [@reex-prices].\n\n[^orphan]: An orphan note cites [@ishook-talks].\n",
     )])
     .build()
     .ok();
@@ -499,7 +499,7 @@ fn citation_in_an_unreferenced_footnote_leaves_no_broken_link() {
 fn citation_in_image_alt_text_keeps_the_alt_text_readable() {
     let built = with_registry(&[(
         A,
-        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nMain text [@reex-prices].\n\n![A chart [@ishook-talks] of prices](chart.png)\n",
+        "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nMain text [@reex-prices].\n\n![A chart [@ishook-talks] of prices](chart.png)\n",
     )])
     .build()
     .ok();
@@ -881,7 +881,7 @@ fn pages_and_the_explainer_intro_are_listed_on_the_source_page_too() {
             "content/explainer.md",
             "+++\ntitle = \"The deal\"\n+++\nThe statement frames it [@mofcom-statement].\n",
         ),
-        (A, "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nBody [@reex-framework; @ishook-talks; @reex-prices].\n"),
+        (A, "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nBody [@reex-framework; @ishook-talks; @reex-prices].\n"),
     ])
     .build()
     .ok();
@@ -910,7 +910,7 @@ fn pages_and_the_explainer_intro_are_listed_on_the_source_page_too() {
 fn body_diags(body: &str) -> Vec<String> {
     with_registry(&[(
         A,
-        &format!("+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nIntro [@reex-prices; @reex-framework; @ishook-talks; @mofcom-statement].\n\n{body}"),
+        &format!("+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nIntro [@reex-prices; @reex-framework; @ishook-talks; @mofcom-statement].\n\n{body}"),
     )])
     .diags()
 }
@@ -939,7 +939,7 @@ fn unknown_source_id_far_from_any() {
 fn unknown_source_id_without_a_registry() {
     let d = site(&[(
         A,
-        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nAs said [@xinhua].\n",
+        "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nAs said [@xinhua].\n",
     )])
     .diags();
     assert_eq!(
@@ -1014,7 +1014,7 @@ fn citation_with_an_empty_locator() {
 fn a_malformed_citation_fails_the_build() {
     let built = with_registry(&[(
         A,
-        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nAs said [@reex-prices p. 2].\n",
+        "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nAs said [@reex-prices p. 2].\n",
     )])
     .build();
     assert_eq!(built.report.errors(), 1);
@@ -1029,7 +1029,7 @@ fn citation_positions_survive_a_bom_and_crlf_line_endings() {
     let s = with_registry(&[]);
     s.write_bytes(
         A,
-        "\u{feff}+++\r\ntitle = \"A\"\r\ndate = 2025-06-09\r\n+++\r\nIntro [@reex-prices; @reex-framework; @ishook-talks; @mofcom-statement].\r\n\r\nSee [@reexx-prices] and [@].\r\n".as_bytes(),
+        "\u{feff}+++\r\ntitle = \"A\"\r\ndate = 2025-06-12\r\n+++\r\nIntro [@reex-prices; @reex-framework; @ishook-talks; @mofcom-statement].\r\n\r\nSee [@reexx-prices] and [@].\r\n".as_bytes(),
     );
     assert_eq!(
         s.diags(),
@@ -1045,7 +1045,7 @@ fn every_citation_problem_is_reported_at_once() {
     let d = with_registry(&[
         (
             A,
-            "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nOne [@nope-one].\n",
+            "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nOne [@nope-one].\n",
         ),
         (
             "content/briefings/b.md",
@@ -1285,7 +1285,7 @@ fn citing_a_source_with_registry_errors_is_not_called_unknown() {
         ),
         (
             A,
-            "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nBody [@d; @dd].\n",
+            "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nBody [@d; @dd].\n",
         ),
     ])
     .diags();
@@ -1306,7 +1306,7 @@ fn a_typo_in_sources_toml_does_not_make_every_citation_unknown() {
             SOURCES,
             "[a]\ntitle = \"T\"\npublisher = \"P\"\npubished = 2025-06-09\n\n[b]\ntitle = \"T\"\npublisher = \"P\"\n",
         ),
-        (A, "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nBody [@a] and [@b].\n"),
+        (A, "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nBody [@a] and [@b].\n"),
     ])
     .diags();
     // Actual: also `a.md:5:7: error: unknown source id `a` (help: add the
@@ -1332,7 +1332,7 @@ fn unused_source_is_a_warning_at_its_table() {
         (SOURCES, TWO_SOURCES),
         (
             A,
-            "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nBody [@cited].\n",
+            "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nBody [@cited].\n",
         ),
     ]);
     assert_eq!(
@@ -1353,7 +1353,7 @@ fn check_strict_fails_on_an_unused_source() {
         (SOURCES, TWO_SOURCES),
         (
             A,
-            "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nBody [@cited].\n",
+            "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nBody [@cited].\n",
         ),
     ]);
     let run = s.brief(&["check"]);
@@ -1387,11 +1387,11 @@ fn sources_cited_by_a_page_a_draft_a_deal_point_or_the_explainer_are_used() {
         ),
         (
             "content/briefings/draft.md",
-            "+++\ntitle = \"D\"\ndate = 2025-06-09\ndraft = true\n+++\nSee [@draft].\n",
+            "+++\ntitle = \"D\"\ndate = 2025-06-12\ndraft = true\n+++\nSee [@draft].\n",
         ),
         (
             A,
-            "+++\ntitle = \"A\"\ndate = 2025-06-09\n\n[[deal]]\nid = \"p\"\nkind = \"is\"\ntext = \"A point.\"\ncite = [\"point\"]\n+++\nNo citation.\n",
+            "+++\ntitle = \"A\"\ndate = 2025-06-12\n\n[[deal]]\nid = \"p\"\nkind = \"is\"\ntext = \"A point.\"\ncite = [\"point\"]\n+++\nNo citation.\n",
         ),
         (
             "content/explainer.md",
@@ -1427,7 +1427,7 @@ fn every_source_gets_a_page_and_a_sitemap_entry() {
 fn citations_in_a_notes_heading_and_table_are_numbered_and_linked() {
     let built = with_registry(&[(
         A,
-        "+++\ntitle = \"A\"\ndate = 2025-06-09\n+++\nText [@reex-prices].[^n]\n\n[^n]: A note.\n\n    ## Heading [@ishook-talks]\n\n    | a |\n    |---|\n    | cell [@reex-framework] |\n",
+        "+++\ntitle = \"A\"\ndate = 2025-06-12\n+++\nText [@reex-prices].[^n]\n\n[^n]: A note.\n\n    ## Heading [@ishook-talks]\n\n    | a |\n    |---|\n    | cell [@reex-framework] |\n",
     )])
     .build()
     .ok();

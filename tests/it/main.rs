@@ -15,6 +15,7 @@ mod markdown;
 mod newsroom;
 mod publication;
 mod scaffold;
+mod search;
 mod serve;
 mod support;
 mod writer;

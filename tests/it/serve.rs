@@ -92,7 +92,7 @@ fn full_build(opts: &Options) -> Fresh {
         );
         let sink = MemSink::default();
         let before = diags.len();
-        // No search index: serve builds it on demand, outside its outputs.
+        // No search index: serve keeps its own (search::Live), outside its outputs.
         renderer
             .render_all(&sink, None, &mut diags)
             .expect("an in-memory sink cannot fail");

@@ -195,11 +195,12 @@ impl Built {
     }
 
     /// Every output file, relative and `/`-separated, sorted; the search
-    /// index under `pagefind/` (binary, Pagefind's own) is left out.
+    /// index under `search/` (partly binary; tests/it/search.rs reads it)
+    /// is left out, the search page kept.
     pub fn files(&self) -> Vec<String> {
         tree(&self.out)
             .into_keys()
-            .filter(|p| !p.starts_with("pagefind/"))
+            .filter(|p| !brief::search::is_index_path(p))
             .collect()
     }
 }
