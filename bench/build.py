@@ -5,9 +5,9 @@
                            [--modes search,no-search] [--seed 1] [--keep] [--regen]
                            [--output-dir DIR] [--json FILE] [--enforce]
 
-For each size and mode: generate a site with bench/gen_site.py (cached under
-bench/.sites/, regenerated when gen_site.py changes), run one warm-up build,
-then `--runs` timed builds of
+For each size: generate a site with bench/gen_site.py (cached under
+bench/.sites/, regenerated when gen_site.py changes), run one warm-up build
+per mode, then `--runs` timed builds per mode, the modes taking turns, of
 
     BRIEF build --root SITE --output SITE/public [--no-search]
 
@@ -146,8 +146,8 @@ class Trash:
             log(f"removed in {time.perf_counter() - t0:.1f}s")
 
 
-def run_once(argv: list[str], output: Path, trash: Trash) -> tuple[float, int, str]:
-    """Run a build into a fresh `output`; return (wall seconds, peak RSS KiB, stderr)."""
+def run_once(argv: list[str], output: Path, trash: Trash) -> tuple[float, int, str, float]:
+    """Run a build into a fresh `output`; return (wall seconds, peak RSS KiB, stderr, CPU seconds)."""
     trash.discard(output)
     os.sync()  # don't let the previous run's writeback land in this one
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -172,7 +172,8 @@ def run_once(argv: list[str], output: Path, trash: Trash) -> tuple[float, int, s
                 msg += ["--- stdout (tail) ---", tail(stdout, 40)]
             msg += ["--- stderr ---", tail(stderr, 400) if stderr.strip() else "(empty)"]
             raise BuildFailed("\n".join(msg))
-        return wall, ru.ru_maxrss, stderr  # ru_maxrss is in KiB on Linux
+        # ru_maxrss is in KiB on Linux; CPU is user + system time.
+        return wall, ru.ru_maxrss, stderr, ru.ru_utime + ru.ru_stime
 
 
 def tail(text: str, lines: int) -> str:
@@ -221,7 +222,7 @@ def target_verdict(r: dict) -> str:
 
 
 def print_table(results: list[dict]) -> None:
-    head = ["size", "mode", "median s", "min s", "max s", "median peak MiB", "files", "output", "target"]
+    head = ["size", "mode", "median s", "min s", "max s", "median peak MiB", "median CPU s", "files", "output", "target"]
     rows = [[
         f"{r['size']:,}",
         r["mode"],
@@ -229,12 +230,13 @@ def print_table(results: list[dict]) -> None:
         f"{r['min_wall_s']:.3f}",
         f"{r['max_wall_s']:.3f}",
         f"{r['median_peak_mib']:.1f}",
+        f"{r['median_cpu_s']:.2f}",
         f"{r['output_files']:,}",
         human_bytes(r["output_bytes"]),
         target_verdict(r),
     ] for r in results]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
-    left = {0: False, 1: True, 8: True}
+    left = {0: False, 1: True, 9: True}
 
     def fmt(cells: list[str]) -> str:
         return "  ".join(c.ljust(w) if left.get(i) else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
@@ -275,6 +277,31 @@ def git_rev() -> str | None:
         return r.stdout.strip() if r.returncode == 0 else None
     except (OSError, subprocess.SubprocessError):
         return None
+
+
+def summarize(size: int, mode: str, seed: int, runs: list[dict], warm: dict,
+              stats: tuple[int, int], site: Path, output: Path) -> dict:
+    walls = [r["wall_s"] for r in runs]
+    if max(walls) > 1.5 * min(walls):
+        log(f"[{size}] {mode}: note: wide spread (max/min = {max(walls) / min(walls):.1f}); "
+            "if the disk is noisy, try --output-dir /dev/shm/brief-bench")
+    return {
+        "size": size,
+        "mode": mode,
+        "seed": seed,
+        "runs": runs,
+        "warmup": warm,
+        "median_wall_s": statistics.median(walls),
+        "min_wall_s": min(walls),
+        "max_wall_s": max(walls),
+        "median_peak_mib": statistics.median(r["peak_rss_kib"] for r in runs) / 1024,
+        "max_peak_mib": max(r["peak_rss_kib"] for r in runs) / 1024,
+        "median_cpu_s": statistics.median(r["cpu_s"] for r in runs),
+        "output_files": stats[0],
+        "output_bytes": stats[1],
+        "site": str(site),
+        "output": str(output),
+    }
 
 
 # --------------------------------------------------------------------------
@@ -323,56 +350,45 @@ def main(argv: list[str] | None = None) -> int:
     trash = Trash((a.output_dir.resolve() if a.output_dir else SITES) / ".trash")
     trash.empty()  # leftovers of an interrupted run, before any timing
     results = []
-    for size, mode in [(size, mode) for size in a.sizes for mode in modes]:
+    for size in a.sizes:
         site, gen_s = ensure_site(size, a.seed, a.regen)
         if gen_s is None:
             log(f"[{size}] reusing {site.relative_to(REPO)}")
         else:
             log(f"[{size}] generated {site.relative_to(REPO)} in {gen_s:.1f}s")
         output = (a.output_dir.resolve() / f"briefings-{size}") if a.output_dir else site / "public"
-        cmd = [str(brief), "build", "--root", str(site), "--output", str(output)]
-        if mode == "no-search":
-            cmd.append("--no-search")
-        log(f"[{size}] mode {mode}")
+        cmds = {}
+        for mode in modes:
+            cmds[mode] = [str(brief), "build", "--root", str(site), "--output", str(output)]
+            if mode == "no-search":
+                cmds[mode].append("--no-search")
+        warm, stats, runs = {}, {}, {mode: [] for mode in modes}
         try:
-            warm_s, warm_kib, warm_err = run_once(cmd, output, trash)
-            log(f"[{size}] warm-up: {warm_s:.3f}s, {warm_kib / 1024:.1f} MiB")
-            if warm_err.strip():
-                log(f"[{size}] note: brief wrote to stderr on the warm-up:\n{tail(warm_err, 15)}")
-            runs = []
+            for mode in modes:
+                warm_s, warm_kib, warm_err, _ = run_once(cmds[mode], output, trash)
+                log(f"[{size}] {mode} warm-up: {warm_s:.3f}s, {warm_kib / 1024:.1f} MiB")
+                if warm_err.strip():
+                    log(f"[{size}] note: brief wrote to stderr on the warm-up:\n{tail(warm_err, 15)}")
+                warm[mode] = {"wall_s": warm_s, "peak_rss_kib": warm_kib}
+                stats[mode] = output_stats(output)
+                if stats[mode][0] == 0:
+                    log(f"[{size}] warning: the build wrote no files to {output}")
+            # The modes take turns, so a machine that gets busier or quieter
+            # during the benchmark weighs on each alike.
             for k in range(1, a.runs + 1):
-                wall, kib, _ = run_once(cmd, output, trash)
-                runs.append({"wall_s": wall, "peak_rss_kib": kib})
-                log(f"[{size}] run {k}/{a.runs}: {wall:.3f}s, {kib / 1024:.1f} MiB")
+                for mode in modes:
+                    wall, kib, _, cpu = run_once(cmds[mode], output, trash)
+                    runs[mode].append({"wall_s": wall, "peak_rss_kib": kib, "cpu_s": cpu})
+                    log(f"[{size}] {mode} run {k}/{a.runs}: {wall:.3f}s, {kib / 1024:.1f} MiB, {cpu:.2f} CPU s")
         except BuildFailed as e:
             print(f"error: [{size} briefings] {e}", file=sys.stderr)
             trash.empty()
             return 1
-        files, nbytes = output_stats(output)
-        if files == 0:
-            log(f"[{size}] warning: the build wrote no files to {output}")
         if not a.keep:
             trash.discard(output)
-        walls = [r["wall_s"] for r in runs]
-        results.append({
-            "size": size,
-            "mode": mode,
-            "seed": a.seed,
-            "runs": runs,
-            "warmup": {"wall_s": warm_s, "peak_rss_kib": warm_kib},
-            "median_wall_s": statistics.median(walls),
-            "min_wall_s": min(walls),
-            "max_wall_s": max(walls),
-            "median_peak_mib": statistics.median(r["peak_rss_kib"] for r in runs) / 1024,
-            "max_peak_mib": max(r["peak_rss_kib"] for r in runs) / 1024,
-            "output_files": files,
-            "output_bytes": nbytes,
-            "site": str(site),
-            "output": str(output),
-        })
-        if max(walls) > 1.5 * min(walls):
-            log(f"[{size}] note: wide spread (max/min = {max(walls) / min(walls):.1f}); "
-                "if the disk is noisy, try --output-dir /dev/shm/brief-bench")
+        for mode in modes:
+            results.append(summarize(size, mode, a.seed, runs[mode], warm[mode], stats[mode], site, output))
+
 
     print()
     print_table(results)

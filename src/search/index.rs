@@ -107,7 +107,8 @@ pub struct Doc {
 /// Reads a record: its terms, and the document the browser fetches.
 pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
     // Each distinct word once, weighted; then each word's term.
-    let mut words: Map<Cow<'_, str>, u32> = Map::default();
+    let mut words: Map<Cow<'_, str>, u32> =
+        Map::with_capacity_and_hasher((record.text.len() / 16).clamp(16, 1024), Default::default());
     let mut length = 0u32;
     let mut add = |text, weight: u32, counted: bool| {
         text::words(text, |w| {
@@ -152,16 +153,22 @@ pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
 /// manifest tag names, and no browser told they are HTML can then find
 /// markup in them.
 pub fn html_safe(json: Vec<u8>) -> Vec<u8> {
-    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+    let special = |b: &u8| matches!(b, b'<' | b'>' | b'&');
+    let Some(first) = json.iter().position(special) else {
         return json;
-    }
+    };
     let mut out = Vec::with_capacity(json.len() + 64);
-    for b in json {
-        match b {
+    out.extend_from_slice(&json[..first]);
+    for chunk in json[first..].split_inclusive(special) {
+        let (last, text) = chunk
+            .split_last()
+            .expect("split_inclusive gives no empty chunk");
+        out.extend_from_slice(text);
+        match last {
             b'<' => out.extend_from_slice(b"\\u003c"),
             b'>' => out.extend_from_slice(b"\\u003e"),
             b'&' => out.extend_from_slice(b"\\u0026"),
-            b => out.push(b),
+            &b => out.push(b),
         }
     }
     out
@@ -401,5 +408,23 @@ impl Builder {
         );
         files.extend(filter_files);
         files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_safe_escapes_only_markup_characters() {
+        let json = serde_json::to_vec(&"<b> & “q” </b>x").unwrap();
+        let safe = html_safe(json);
+        assert_eq!(
+            String::from_utf8(safe.clone()).unwrap(),
+            r#""\u003cb\u003e \u0026 “q” \u003c/b\u003ex""#
+        );
+        let back: String = serde_json::from_slice(&safe).unwrap();
+        assert_eq!(back, "<b> & “q” </b>x");
+        assert_eq!(html_safe(b"\"plain\"".to_vec()), b"\"plain\"");
     }
 }

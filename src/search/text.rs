@@ -59,7 +59,7 @@ pub fn words<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
             } else if b.is_ascii_uppercase() {
                 plain = false;
                 i += 1;
-            } else if b == b'\'' || text[i..].starts_with('’') {
+            } else if b == b'\'' || (b == 0xe2 && text[i..].starts_with('’')) {
                 let width = if b == b'\'' { 1 } else { '’'.len_utf8() };
                 if !alnum_at(i + width).is_some_and(|(a, _)| a) {
                     break;
