@@ -7,7 +7,9 @@
 //! finished HTML. Every problem becomes a diagnostic; a file with errors
 //! yields no document but never stops the others.
 
+pub mod chart;
 pub mod citation;
+pub mod event;
 pub mod front_matter;
 pub mod markdown;
 pub mod packed;
@@ -28,6 +30,7 @@ use crate::highlight::Themes;
 use crate::load::{ContentFile, FileKind, SourceFile};
 use crate::slug;
 use crate::toml_input::{self, Schema};
+pub use event::Event;
 use front_matter::SplitError;
 pub use markdown::{Body, CitationUse, CitedSource, Heading};
 use sources::Registry;
@@ -51,6 +54,8 @@ pub struct Briefing {
     /// Where the slug comes from (the `slug` key, or the file's first line).
     pub slug_at: Position,
     pub deal: Vec<DealPoint>,
+    /// The story's events this briefing states (`[[event]]`).
+    pub events: Vec<Event>,
     pub body: Body,
     /// Changes whenever anything rendered from this file may change: a
     /// hash of its text and of the sources it cites. `serve` compares it.
@@ -278,9 +283,9 @@ pub struct ParsedFile {
     /// `None` when the file has errors (or is the registry).
     pub doc: Option<Document>,
     pub diags: Vec<Diagnostic>,
-    /// Every source id the file names, known or not, in its text or its
-    /// explainer points: a registry change to any of them must parse the
-    /// file again.
+    /// Every source id the file names, known or not, in its text, its
+    /// explainer points or its events: a registry change to any of them
+    /// must parse the file again.
     pub cites: Vec<String>,
 }
 
@@ -328,6 +333,11 @@ pub fn parse_one(file: &SourceFile, registry: &Registry, themes: Themes) -> Pars
             b.deal
                 .iter()
                 .flat_map(|d| d.cite.iter().map(|(id, _)| id.clone())),
+        );
+        cites.extend(
+            b.events
+                .iter()
+                .flat_map(|e| e.cite.iter().map(|(id, _)| id.clone())),
         );
     }
     ParsedFile { doc, diags, cites }
@@ -460,6 +470,8 @@ struct RawBriefing {
     slug: Option<Spanned<String>>,
     #[serde(default)]
     deal: Vec<Spanned<RawDeal>>,
+    #[serde(default)]
+    event: Vec<Spanned<event::RawEvent>>,
 }
 
 #[derive(Deserialize)]
@@ -488,6 +500,7 @@ static BRIEFING_SCHEMA: Schema = Schema::Table(&[
     ("draft", None),
     ("slug", None),
     ("deal", Some(&DEAL_SCHEMA)),
+    ("event", Some(&event::EVENT_SCHEMA)),
 ]);
 
 /// Checks of front matter values, with the offset of the front matter applied.
@@ -641,6 +654,7 @@ fn parse_briefing(
         .filter_map(|d| deal_point(&mut f, d))
         .collect();
     check_deal_points(&mut f, &deal, registry);
+    let events = event::events(&mut f, raw.event, registry);
     let ok = f.ok;
     Some(Briefing {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),
@@ -655,6 +669,7 @@ fn parse_briefing(
         slug,
         slug_at,
         deal,
+        events,
         body,
     })
     .filter(|_| ok)

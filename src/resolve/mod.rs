@@ -328,7 +328,13 @@ fn check_sources(parsed: &Parsed, had_errors: bool) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|b| b.deal.iter())
         .flat_map(|point| point.cite.iter().map(|(id, _)| id.as_str()));
-    for id in cited.chain(in_points) {
+    // Likewise in events.
+    let in_events = parsed
+        .briefings
+        .iter()
+        .flat_map(|b| b.events.iter())
+        .flat_map(|event| event.cite.iter().map(|(id, _)| id.as_str()));
+    for id in cited.chain(in_points).chain(in_events) {
         if let Some(i) = registry.index_of(id) {
             used[i] = true;
         }
