@@ -76,6 +76,7 @@ impl Renderer<'_> {
             .collect();
         let sources: Vec<&str> = site.registry.ids().collect();
         let pages: Vec<&str> = site.pages.iter().map(|p| p.slug.as_str()).collect();
+        let snapshots: Vec<&str> = site.snapshots.iter().map(|s| s.day.as_str()).collect();
         hash_of((
             g,
             "sitemap",
@@ -84,6 +85,8 @@ impl Renderer<'_> {
             sources,
             pages,
             site.has_explainer(),
+            snapshots,
+            site.has_timeline(),
         ))
     }
 
@@ -200,6 +203,17 @@ impl Renderer<'_> {
         if site.has_explainer() {
             entries.push(SitemapEntry {
                 url: base.url("explainer/"),
+                lastmod: site.briefings.first().map(|b| b.date.ymd()),
+            });
+        }
+        // A snapshot's lists are fixed, but its comparison with today is not.
+        entries.extend(site.snapshots.iter().map(|s| SitemapEntry {
+            url: base.url(&format!("explainer/{}/", s.day)),
+            lastmod: None,
+        }));
+        if site.has_timeline() {
+            entries.push(SitemapEntry {
+                url: base.url("timeline/"),
                 lastmod: site.briefings.first().map(|b| b.date.ymd()),
             });
         }

@@ -5,6 +5,8 @@
 //! output path. After this stage nothing is mutated; rendering only reads.
 
 pub mod deal;
+pub mod snapshots;
+pub mod timeline;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -51,6 +53,10 @@ pub struct Site {
     pub registry: Registry,
     /// The running explainer's points and changes, from the briefings.
     pub deal: deal::Deal,
+    /// The explainer at the end of each day it changed, oldest first.
+    pub snapshots: Vec<snapshots::Snapshot>,
+    /// The story's events, from the briefings' `[[event]]` entries.
+    pub timeline: timeline::Timeline,
     /// For each source (same order as the registry), the documents citing
     /// it: newest briefing first, then pages, then the explainer.
     pub cited_by: Vec<Vec<Citing>>,
@@ -78,6 +84,11 @@ impl Site {
     /// True if the site has an explainer page: an intro or at least one point.
     pub fn has_explainer(&self) -> bool {
         self.explainer.is_some() || !self.deal.points.is_empty()
+    }
+
+    /// True if the site has a timeline: at least one event.
+    pub fn has_timeline(&self) -> bool {
+        !self.timeline.is_empty()
     }
 
     /// The rendered body of a document.
@@ -128,6 +139,7 @@ const RESERVED: &[&str] = &[
     "tags",
     "sources",
     "explainer",
+    "timeline",
     "search",
     "page",
     "atom.xml",
@@ -176,6 +188,8 @@ pub fn resolve(
     diags.append(&mut collisions);
     diags.append(&mut deal_diags);
     diags.append(&mut tag_diags);
+    let snapshots = snapshots::resolve(&deal, &briefings);
+    let timeline = timeline::resolve(&briefings, diags);
 
     Site {
         config,
@@ -185,6 +199,8 @@ pub fn resolve(
         tags,
         registry,
         deal,
+        snapshots,
+        timeline,
         cited_by,
         now,
     }
