@@ -266,7 +266,7 @@ impl Layout {
             y - 6.0
         });
         let tick_width = ticks(lo, hi, step)
-            .map(|(_, t)| text_width(&t, SMALL))
+            .map(|(_, t)| text_width(&chart.affixed(t), SMALL))
             .fold(0.0, f64::max);
         let mut plot_left = (tick_width + 10.0).ceil();
         let value_width = chart
@@ -889,6 +889,32 @@ mod tests {
         // The first rotated label stays inside the drawing.
         let first = text_width(&layout.label_lines[0][0], FONT) * 0.71;
         assert!(layout.centre(0, 12) - first >= 0.0);
+    }
+
+    /// Tick labels end left of the plot and start inside the drawing;
+    /// the last values of lines end inside it too.
+    #[test]
+    fn text_stays_inside_the_drawing() {
+        let wide = Chart {
+            unit: Some("$".into()),
+            ..bar(&["a", "b"], &[1_250_000.0, -32_000.5])
+        };
+        let lines = Chart {
+            kind: Kind::Line,
+            ..bar(&["a", "b", "c"], &[100.0, 20.0, 123_456.0])
+        };
+        for chart in [bar(&["a"], &[100.0]), wide, lines] {
+            let l = Layout::new(&chart);
+            for (_, label) in ticks(l.lo, l.hi, l.step) {
+                let w = text_width(&chart.affixed(label.clone()), SMALL);
+                assert!(l.plot_left - 6.0 - w >= 0.0, "{label} is cut at the left");
+            }
+            if chart.kind == Kind::Line {
+                let last = chart.format_value(123_456.0);
+                let end = l.centre(2, 3) + 8.0 + text_width(&last, SMALL);
+                assert!(end <= WIDTH, "{last} is cut at the right: {end}");
+            }
+        }
     }
 
     #[test]

@@ -15,5 +15,6 @@ mod markdown;
 mod publication;
 mod scaffold;
 mod serve;
+mod story;
 mod support;
 mod writer;
