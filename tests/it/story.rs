@@ -264,7 +264,9 @@ fn the_timeline_lists_every_event_in_date_order_grouped_by_month() {
     let built = timeline_built();
     let html = built.read("timeline/index.html");
     let months = months(&html);
-    let shape: Vec<(&str, &str, Vec<(&str, &str)>)> = months
+    // (month id, label, [(date, anchor)]).
+    type Shape<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
+    let shape: Vec<Shape> = months
         .iter()
         .map(|(id, label, events)| {
             (
@@ -789,10 +791,9 @@ fn chart_built(body: &str) -> Built {
         "+++\ntitle = \"Charts\"\ndate = 2025-06-09\n+++\n{}",
         dedent(body)
     );
-    let built = site(&[(SOURCES, REGISTRY), ("content/briefings/charts.md", &text)])
+    site(&[(SOURCES, REGISTRY), ("content/briefings/charts.md", &text)])
         .build()
-        .ok();
-    built
+        .ok()
 }
 
 /// The `n`-th chart figure of the briefing (0-based).
