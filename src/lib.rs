@@ -11,6 +11,7 @@
 //! Content problems are [`diag::Diagnostic`]s, collected across the whole
 //! run; only I/O and usage problems are `Err`.
 
+pub mod chart;
 pub mod config;
 pub mod date;
 pub mod diag;

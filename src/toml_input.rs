@@ -36,7 +36,21 @@ pub fn parse<T: DeserializeOwned>(
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    let shift = |span: Range<usize>| span.start + offset..span.end + offset;
+    parse_mapped(ctx, input, &|at| at + offset, schema, what, diags)
+}
+
+/// Like [`parse`], for TOML that is not one run of the file: `map` takes a
+/// byte offset of `input` to its offset in the file (a `chart` block in a
+/// list item or a quote loses its indentation or `>` on the way).
+pub fn parse_mapped<T: DeserializeOwned>(
+    ctx: &FileContext,
+    input: &str,
+    map: &dyn Fn(usize) -> usize,
+    schema: &Schema,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let shift = |span: Range<usize>| map(span.start)..map(span.end).max(map(span.start));
     let (table, errors) = DeTable::parse_recoverable(input);
     if !errors.is_empty() {
         for e in errors {

@@ -19,9 +19,9 @@ use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext};
 use crate::highlight::{self, Themes};
 use crate::html::escape_into;
-use crate::parse::citation;
 pub use crate::parse::packed::PackedHtml;
 use crate::parse::sources::{Registry, Source};
+use crate::parse::{chart, citation};
 use crate::slug::slugify;
 
 /// A heading, for the table of contents.
@@ -202,6 +202,7 @@ pub fn render(
         text: String::with_capacity(body.len()),
         footnote_text: HashMap::new(),
         words: 0,
+        charts: 0,
     };
     for (event, range) in events {
         if let Some(name) = undefined_footnote(body, &event, &range) {
@@ -228,6 +229,10 @@ struct OpenCode {
     lang: Option<String>,
     text: String,
     start: usize,
+    /// Where the text's pieces come from: (offset in `text`, offset in
+    /// the body), so a problem in a `chart` block is reported where it is
+    /// written even in a list item or a quote.
+    pieces: Vec<(usize, usize)>,
 }
 
 #[derive(PartialEq)]
@@ -305,6 +310,8 @@ struct HtmlWriter<'a, 'c> {
     /// Each footnote's plain text, added to `text` if it is shown.
     footnote_text: HashMap<String, String>,
     words: usize,
+    /// Charts drawn so far, for their ids.
+    charts: usize,
 }
 
 impl<'a> HtmlWriter<'a, '_> {
@@ -341,7 +348,10 @@ impl<'a> HtmlWriter<'a, '_> {
         }
         if let Some(code) = &mut self.code {
             match event {
-                Event::Text(t) => code.text.push_str(&t),
+                Event::Text(t) => {
+                    code.pieces.push((code.text.len(), range.start));
+                    code.text.push_str(&t);
+                }
                 Event::End(TagEnd::CodeBlock) => self.close_code(),
                 _ => {}
             }
@@ -411,6 +421,7 @@ impl<'a> HtmlWriter<'a, '_> {
                     lang,
                     text: String::new(),
                     start: range.start,
+                    pieces: Vec::new(),
                 });
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
@@ -798,6 +809,10 @@ impl<'a> HtmlWriter<'a, '_> {
 
     fn close_code(&mut self) {
         let Some(code) = self.code.take() else { return };
+        if code.lang.as_deref() == Some(CHART_LANGUAGE) {
+            self.chart(code);
+            return;
+        }
         self.push_text(&code.text);
         self.end_text_block();
         let (html, status) = highlight::code_block(code.lang.as_deref(), &code.text, self.themes);
@@ -813,6 +828,107 @@ impl<'a> HtmlWriter<'a, '_> {
             self.diags.push(d);
         }
         self.emit(Event::Html(html.into()));
+    }
+
+    /// A `chart` block: checked, drawn, and its sources numbered with the
+    /// body's other citations (each source once per chart, in the order
+    /// the values cite them).
+    fn chart(&mut self, code: OpenCode) {
+        let offset = self.offset;
+        let start = code.start;
+        let pieces = &code.pieces;
+        let map = |at: usize| -> usize {
+            let i = pieces.partition_point(|&(t, _)| t <= at).saturating_sub(1);
+            match pieces.get(i) {
+                Some(&(t, b)) => b + (at - t) + offset,
+                None => start + offset,
+            }
+        };
+        let fence = start + offset..start + offset + 3;
+        let Some(block) =
+            chart::parse(self.ctx, &code.text, &map, fence, self.registry, self.diags)
+        else {
+            return;
+        };
+        self.charts += 1;
+        let id = self.unique_id(format!("chart-{}", self.charts));
+        // Source id -> what it sources, in first-use order: per series, the
+        // labels of its values (or the whole series).
+        let mut sources: Vec<(String, Vec<String>)> = Vec::new();
+        let mut cited = 0;
+        for (series, cites) in block.chart.series.iter().zip(&block.cites) {
+            let mut by_source: Vec<(&String, Vec<&str>)> = Vec::new();
+            for (label, cite) in block.chart.labels.iter().zip(cites) {
+                let Some(source) = cite else { continue };
+                cited += 1;
+                match by_source.iter_mut().find(|(id, _)| *id == source) {
+                    Some((_, labels)) => labels.push(label),
+                    None => by_source.push((source, vec![label])),
+                }
+            }
+            for (source, labels) in by_source {
+                let what = match (series.name.as_str(), labels.len() == cites.len()) {
+                    ("", _) => labels.join(", "),
+                    (name, true) => name.to_string(),
+                    (name, false) => format!("{name} ({})", labels.join(", ")),
+                };
+                match sources.iter_mut().find(|(id, _)| id == source) {
+                    Some((_, whats)) => whats.push(what),
+                    None => sources.push((source.clone(), vec![what])),
+                }
+            }
+        }
+        let all = block
+            .chart
+            .series
+            .iter()
+            .map(|s| s.values.len())
+            .sum::<usize>();
+        let mut parts = Vec::new();
+        for (source, labels) in &sources {
+            let item = citation::Item {
+                id: source.clone(),
+                span: 0..0,
+                locator: None,
+            };
+            let (marker, uses) = self.markers(vec![item]);
+            let context = format!("{}: {}", block.chart.title, labels.join(", "));
+            for (s, u) in uses {
+                self.citations[s].uses[u].context = context.clone();
+            }
+            let publisher = self
+                .registry
+                .get(source)
+                .map_or(source.as_str(), |s| s.publisher.as_str());
+            let mut named = String::new();
+            escape_into(&mut named, publisher);
+            named.push_str(&marker);
+            parts.push((labels, named));
+        }
+        let sources_html = match parts.as_slice() {
+            [] => String::new(),
+            // One source for every value: no need to say which.
+            [(_, named)] if cited == all => format!("Source: {named}"),
+            _ => {
+                let mut html = String::from(if parts.len() == 1 {
+                    "Source: "
+                } else {
+                    "Sources: "
+                });
+                for (k, (labels, named)) in parts.iter().enumerate() {
+                    if k > 0 {
+                        html.push_str("; ");
+                    }
+                    escape_into(&mut html, &labels.join(", "));
+                    html.push_str(": ");
+                    html.push_str(named);
+                }
+                html
+            }
+        };
+        self.emit(Event::Html(
+            chart::figure(&block, &id, &sources_html).into(),
+        ));
     }
 
     fn close_heading(&mut self) {
@@ -949,6 +1065,9 @@ impl<'a> HtmlWriter<'a, '_> {
 }
 
 const CITE_SCHEME: &str = "cite:";
+
+/// The info string of a fenced block drawn as a chart.
+pub const CHART_LANGUAGE: &str = "chart";
 
 /// Renders one line of inline markdown (an explainer point) without the
 /// enclosing paragraph. Block syntax is not expected and renders as text

@@ -7,7 +7,9 @@
 //! finished HTML. Every problem becomes a diagnostic; a file with errors
 //! yields no document but never stops the others.
 
+pub mod chart;
 pub mod citation;
+pub mod event;
 pub mod front_matter;
 pub mod markdown;
 pub mod newsroom;
@@ -29,6 +31,7 @@ use crate::highlight::Themes;
 use crate::load::{ContentFile, FileKind, SourceFile};
 use crate::slug;
 use crate::toml_input::{self, Schema};
+pub use event::Event;
 use front_matter::SplitError;
 pub use markdown::{Body, CitationUse, CitedSource, Heading};
 pub use newsroom::{AuthorRef, Authors, Correction, CorrectionKind};
@@ -57,6 +60,8 @@ pub struct Briefing {
     pub authors: Vec<AuthorRef>,
     /// Dated corrections and updates, newest first.
     pub corrections: Vec<Correction>,
+    /// The story's events this briefing states (`[[event]]`).
+    pub events: Vec<Event>,
     pub body: Body,
     /// Changes whenever anything rendered from this file may change: a
     /// hash of its text and of the sources it cites. `serve` compares it.
@@ -322,9 +327,9 @@ pub struct ParsedFile {
     /// `None` when the file has errors (or is the registry).
     pub doc: Option<Document>,
     pub diags: Vec<Diagnostic>,
-    /// Every source id the file names, known or not, in its text or its
-    /// explainer points: a registry change to any of them must parse the
-    /// file again.
+    /// Every source id the file names, known or not, in its text, its
+    /// explainer points or its events: a registry change to any of them
+    /// must parse the file again.
     pub cites: Vec<String>,
 }
 
@@ -372,6 +377,11 @@ pub fn parse_one(file: &SourceFile, registry: &Registry, themes: Themes) -> Pars
             b.deal
                 .iter()
                 .flat_map(|d| d.cite.iter().map(|(id, _)| id.clone())),
+        );
+        cites.extend(
+            b.events
+                .iter()
+                .flat_map(|e| e.cite.iter().map(|(id, _)| id.clone())),
         );
     }
     ParsedFile { doc, diags, cites }
@@ -518,6 +528,8 @@ struct RawBriefing {
     slug: Option<Spanned<String>>,
     #[serde(default)]
     deal: Vec<Spanned<RawDeal>>,
+    #[serde(default)]
+    event: Vec<Spanned<event::RawEvent>>,
 }
 
 #[derive(Deserialize)]
@@ -548,6 +560,7 @@ static BRIEFING_SCHEMA: Schema = Schema::Table(&[
     ("authors", None),
     ("deal", Some(&DEAL_SCHEMA)),
     ("correction", Some(&newsroom::CORRECTION_SCHEMA)),
+    ("event", Some(&event::EVENT_SCHEMA)),
 ]);
 
 /// Checks of front matter values, with the offset of the front matter applied.
@@ -712,6 +725,7 @@ fn parse_briefing(
     check_deal_points(&mut f, &deal, registry);
     let authors = newsroom::author_refs(&mut f, raw.authors);
     let corrections = newsroom::corrections(&mut f, raw.correction, date, registry);
+    let events = event::events(&mut f, raw.event, registry);
     let ok = f.ok;
     Some(Briefing {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),
@@ -728,6 +742,7 @@ fn parse_briefing(
         deal,
         authors,
         corrections,
+        events,
         body,
     })
     .filter(|_| ok)

@@ -17,6 +17,7 @@ impl Renderer<'_> {
         let references = self.references(&b.body.citations);
         let page = BriefingContext {
             explainer_changes: self.explainer_changes(i),
+            events: self.briefing_events(i),
             json_ld: self.json_ld(b, &self.summaries[i], &references),
             summary: self.summaries[i].clone(),
             all_tags: b.tags.iter().map(|t| self.tag_ref(t)).collect(),
@@ -67,6 +68,7 @@ impl Renderer<'_> {
             self.correction_sources_key(b, parts),
             changes,
             deal,
+            parts.timeline.by_briefing[i],
         ))
     }
 

@@ -47,6 +47,8 @@ pub struct SiteContext {
     pub authors_path: Option<String>,
     /// Root-relative path of `/corrections/`, when anything was corrected.
     pub corrections_path: Option<String>,
+    /// Root-relative path of the timeline, when the site has events.
+    pub timeline_path: Option<String>,
     /// Year of the newest briefing (or of the build), for the footer.
     pub year: i32,
     /// True in `brief serve`: drafts and scheduled briefings are shown and marked.
@@ -73,7 +75,8 @@ pub struct PageMeta {
     pub description: String,
     /// Which part of the site this is, for highlighting the navigation:
     /// `home`, `briefing`, `archive`, `tags`, `tag`, `sources`, `source`,
-    /// `page`, `404`.
+    /// `page`, `404`, `explainer`, `snapshot` (the explainer on a past
+    /// day), `timeline`.
     pub section: &'static str,
     /// Absolute URL of an Atom feed to advertise with `<link rel="alternate">`.
     pub feed_url: Option<String>,
@@ -210,6 +213,8 @@ pub struct BriefingContext {
     pub references: Vec<ReferenceContext>,
     /// What this briefing changed in the running explainer, if anything.
     pub explainer_changes: Vec<ChangeContext>,
+    /// The timeline's events this briefing added, revised or withdrew.
+    pub events: Vec<BriefingEventContext>,
     /// schema.org `NewsArticle` JSON-LD, safe to put in a `<script>` (trusted).
     pub json_ld: String,
 }
@@ -367,7 +372,7 @@ pub struct PublisherGroup {
 }
 
 /// A briefing, as named by the explainer ("first stated in …").
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct BriefingRef {
     pub title: String,
     pub path: String,
@@ -421,6 +426,8 @@ pub struct ChangeContext {
     pub new_kind: &'static str,
     /// RFC 3339, for the change feed.
     pub datetime: String,
+    /// The explainer as it stood at the end of the change's day.
+    pub snapshot_path: String,
 }
 
 /// The explainer page, as `explainer`.
@@ -440,6 +447,9 @@ pub struct ExplainerContext {
     pub changes: Vec<ChangeContext>,
     pub references: Vec<ReferenceContext>,
     pub feed_url: String,
+    /// Every day the explainer changed, newest first, each linking the
+    /// explainer as it stood at the end of that day.
+    pub snapshots: Vec<SnapshotLink>,
 }
 
 /// "The deal in brief" on the home page, as `deal` (absent without points).
@@ -465,4 +475,173 @@ pub struct SourcePointContext {
     pub text_html: String,
     pub text_plain: String,
     pub withdrawn: bool,
+}
+
+/// An event of the story's timeline (`/timeline/`, the home page, source
+/// pages). The fields that only the timeline page fills are noted.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct EventContext {
+    /// The event's element id on `/timeline/` (`event-<id>`, or
+    /// `e-<briefing>-<n>` for an event written without an id).
+    pub anchor: String,
+    /// Root-relative link to the event: `/timeline/#anchor`.
+    pub path: String,
+    /// `YYYY-MM-DD` and human form of when it happened.
+    pub date: String,
+    pub date_display: String,
+    /// What happened (trusted HTML); for a withdrawn event, what was
+    /// stated before the withdrawal.
+    pub text_html: String,
+    /// The same as plain text, for links and titles.
+    pub text_plain: String,
+    /// Citation markers for `text_html` (trusted HTML); timeline page only.
+    pub citations_html: String,
+    /// The briefing that first reported it.
+    pub reported: BriefingRef,
+    /// True when that briefing is dated after the event's day: show both
+    /// ("reported 10 June").
+    pub reported_later: bool,
+    /// Later briefings that revised, withdrew or reinstated it, oldest first.
+    pub revised_in: Vec<BriefingRef>,
+    pub revised: bool,
+    pub withdrawn: bool,
+    /// The withdrawal: the briefing's note (trusted HTML) and its markers.
+    pub withdrawal_html: Option<String>,
+    pub withdrawal_citations_html: String,
+    /// Earlier statements, oldest first; timeline page only.
+    pub history: Vec<EventVersionContext>,
+}
+
+/// An earlier statement of an event, in its history.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct EventVersionContext {
+    pub date: String,
+    pub date_display: String,
+    pub text_html: String,
+    pub withdrawn: bool,
+    pub briefing: BriefingRef,
+}
+
+/// A month of the timeline, as `timeline.months`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineMonth {
+    /// `m-YYYY-MM`, the month's element id.
+    pub id: String,
+    /// Human form, e.g. `June 2025`.
+    pub label: String,
+    pub events: Vec<EventContext>,
+}
+
+/// A revision, withdrawal or reinstatement of an event.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct EventChangeContext {
+    /// Element id of the entry (`revision-<anchor>-<n>`).
+    pub id: String,
+    /// Root-relative link to the event on `/timeline/`.
+    pub event_path: String,
+    /// `added`, `revised`, `withdrawn` or `reinstated`.
+    pub kind: &'static str,
+    /// Human summary, e.g. "Redated from 12 May 2025; reworded".
+    pub label: String,
+    pub briefing: BriefingRef,
+    /// The wording before (when it changed) and after (trusted HTML).
+    pub old_text_html: Option<String>,
+    pub new_text_html: String,
+    pub new_text_plain: String,
+    /// The event's date after the change.
+    pub date: String,
+    pub date_display: String,
+}
+
+/// The timeline page, as `timeline`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineContext {
+    /// Events by month, oldest first.
+    pub months: Vec<TimelineMonth>,
+    /// How many events (withdrawn ones included).
+    pub count: usize,
+    /// Revisions, withdrawals and reinstatements, newest first.
+    pub changes: Vec<EventChangeContext>,
+    pub references: Vec<ReferenceContext>,
+    pub feed_url: String,
+    /// Date of the newest briefing: the timeline is "as of" it.
+    pub as_of: Option<String>,
+    pub as_of_display: Option<String>,
+}
+
+/// The newest events, on the home page as `timeline` (absent without events).
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineBrief {
+    pub path: String,
+    /// The most recent events in force, newest first.
+    pub events: Vec<EventContext>,
+    /// How many events the timeline has.
+    pub total: usize,
+}
+
+/// An event a briefing added or changed, as `page.events` of a briefing.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct BriefingEventContext {
+    /// `added`, `revised`, `withdrawn` or `reinstated`.
+    pub kind: &'static str,
+    /// "Added", "Revised", …
+    pub label: String,
+    pub path: String,
+    pub date: String,
+    pub date_display: String,
+    pub text_plain: String,
+}
+
+/// A day of the explainer's history, linking its snapshot.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct SnapshotLink {
+    /// `YYYY-MM-DD` and human form.
+    pub date: String,
+    pub date_display: String,
+    /// Root-relative link: `/explainer/<date>/`.
+    pub path: String,
+    /// How many changes that day made.
+    pub changes: usize,
+}
+
+/// How a point differs today from a snapshot's day, for "compare with today".
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct PointComparison {
+    pub id: String,
+    /// The point on the current explainer.
+    pub path: String,
+    /// `added` (stated since), `withdrawn` (since), `reinstated`, or
+    /// `revised` (reworded, moved or re-sourced).
+    pub kind: &'static str,
+    /// Human summary, e.g. "Moved from Open questions to Is; reworded".
+    pub label: String,
+    /// The wording then (absent if not stated yet) and now (trusted HTML).
+    pub then_html: Option<String>,
+    pub now_html: String,
+    pub now_plain: String,
+    /// The last change since, with the snapshot of its day.
+    pub changed: SnapshotLink,
+}
+
+/// The explainer as it stood at the end of a day, as `snapshot` in
+/// `snapshot.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SnapshotContext {
+    pub title: String,
+    pub date: String,
+    pub date_display: String,
+    /// The current explainer (root-relative).
+    pub current_path: String,
+    pub previous: Option<SnapshotLink>,
+    pub next: Option<SnapshotLink>,
+    /// The lists as they stood; `citations_html`, `first_stated` and
+    /// `last_revised` as of that day.
+    pub is: Vec<DealPointContext>,
+    pub is_not: Vec<DealPointContext>,
+    pub open: Vec<DealPointContext>,
+    /// What that day changed.
+    pub changes: Vec<ChangeContext>,
+    /// Every point that differs today, in the order of first statement.
+    pub compare: Vec<PointComparison>,
+    pub references: Vec<ReferenceContext>,
 }

@@ -27,7 +27,7 @@ fn kind_label(kind: DealKind) -> &'static str {
 }
 
 impl Renderer<'_> {
-    fn briefing_ref(&self, briefing: usize) -> BriefingRef {
+    pub(super) fn briefing_ref(&self, briefing: usize) -> BriefingRef {
         let s = &self.summaries[briefing];
         BriefingRef {
             title: s.title.clone(),
@@ -60,7 +60,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn change_context(&self, c: &Change) -> ChangeContext {
+    pub(super) fn change_context(&self, c: &Change) -> ChangeContext {
         let p = &self.site.deal.points[c.point];
         let v = &p.versions[c.version];
         let prev = c.version.checked_sub(1).map(|i| &p.versions[i]);
@@ -107,6 +107,7 @@ impl Renderer<'_> {
             old_kind: prev.filter(|p| p.kind != v.kind).map(|p| p.kind.as_str()),
             new_kind: v.kind.as_str(),
             datetime: b.date.rfc3339(),
+            snapshot_path: self.snapshot_path(&b.date.ymd()),
         }
     }
 
@@ -249,6 +250,10 @@ impl Renderer<'_> {
                 .collect(),
             references: self.references(&cited),
             feed_url: site.config.base_url.url("explainer/atom.xml"),
+            snapshots: (0..site.snapshots.len())
+                .rev()
+                .map(|k| self.snapshot_link(k))
+                .collect(),
         }
     }
 

@@ -85,6 +85,7 @@ impl Renderer<'_> {
             .corrections
             .first()
             .map(|&(b, c)| site.briefings[b].corrections[c].date);
+        let snapshots: Vec<&str> = site.snapshots.iter().map(|s| s.day.as_str()).collect();
         hash_of((
             g,
             "sitemap",
@@ -94,6 +95,8 @@ impl Renderer<'_> {
             pages,
             site.has_explainer(),
             (authors, corrected),
+            snapshots,
+            site.has_timeline(),
         ))
     }
 
@@ -216,6 +219,17 @@ impl Renderer<'_> {
         if site.has_explainer() {
             entries.push(SitemapEntry {
                 url: base.url("explainer/"),
+                lastmod: site.briefings.first().map(|b| b.date.ymd()),
+            });
+        }
+        // A snapshot's lists are fixed, but its comparison with today is not.
+        entries.extend(site.snapshots.iter().map(|s| SitemapEntry {
+            url: base.url(&format!("explainer/{}/", s.day)),
+            lastmod: None,
+        }));
+        if site.has_timeline() {
+            entries.push(SitemapEntry {
+                url: base.url("timeline/"),
                 lastmod: site.briefings.first().map(|b| b.date.ymd()),
             });
         }

@@ -27,6 +27,8 @@ pub struct KeyParts {
     pub(super) deal: u64,
     /// The explainer changes each briefing made, by briefing index.
     pub(super) changes_by: Vec<Vec<(usize, usize)>>,
+    /// The timeline and the pieces of it other pages show.
+    pub(super) timeline: super::timeline::TimelineKeys,
 }
 
 impl Renderer<'_> {
@@ -36,7 +38,8 @@ impl Renderer<'_> {
         let site = self.site;
         let context = serde_json::to_string(&self.site_context).unwrap_or_default();
         let global = hash_of((format!("{:?}", site.config), theme_key, context));
-        let sources = site.registry.sources.iter().map(hash_of).collect();
+        let sources: Vec<u64> = site.registry.sources.iter().map(hash_of).collect();
+        let timeline = self.timeline_keys(&sources);
         let deal = &site.deal;
         let named: Vec<u64> = deal
             .points
@@ -54,6 +57,7 @@ impl Renderer<'_> {
             sources,
             deal,
             changes_by,
+            timeline,
         }
     }
 

@@ -27,15 +27,28 @@ impl Renderer<'_> {
         ctx.insert("paginator", &paginator);
         if n == 1 {
             ctx.insert("deal", &self.deal_brief());
+            ctx.insert("timeline", &self.timeline_brief());
         }
         self.template("index.html", &ctx)
     }
 
-    /// The home page shows a page of summaries, and page 1 the deal.
+    /// The home page shows a page of summaries, and page 1 the deal and
+    /// the newest events.
     pub(super) fn home_key(&self, n: usize, parts: &KeyParts) -> u64 {
         let g = parts.global;
-        let deal = if n == 1 { parts.deal } else { 0 };
-        hash_of((g, "home", n, self.list_key(&self.newest_first, n), deal))
+        let (deal, events) = if n == 1 {
+            (parts.deal, parts.timeline.recent)
+        } else {
+            (0, 0)
+        };
+        hash_of((
+            g,
+            "home",
+            n,
+            self.list_key(&self.newest_first, n),
+            deal,
+            events,
+        ))
     }
 
     /// `/briefings/`: every briefing, by month.

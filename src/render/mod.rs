@@ -9,8 +9,9 @@
 //!
 //! One module per kind of page, each holding the kind's renderers and
 //! their keys side by side: `list` (home, archive, tags), `briefing`,
-//! `page` (standalone, search, 404), `source`, `explainer`, `feed` (feeds,
-//! sitemap, robots), `asset` (syntax.css, static files). `keys` holds the
+//! `page` (standalone, search, 404), `source`, `explainer`, `snapshot`
+//! (the explainer on a past day), `timeline` (page and feed), `feed`
+//! (feeds, sitemap, robots), `asset` (syntax.css, static files). `keys` holds the
 //! key parts they share; `context` documents what templates receive.
 
 mod asset;
@@ -23,7 +24,9 @@ mod list;
 mod newsroom;
 mod page;
 pub mod search;
+mod snapshot;
 mod source;
+mod timeline;
 
 pub use briefing::toc;
 
@@ -90,6 +93,12 @@ pub enum Job {
     Corrections,
     /// `/corrections/atom.xml`.
     CorrectionsFeed,
+    /// `/explainer/<YYYY-MM-DD>/`, by index into `Site::snapshots`.
+    Snapshot(usize),
+    /// `/timeline/`, the story's events.
+    Timeline,
+    /// `/timeline/atom.xml`, one entry per event.
+    TimelineFeed,
     SyntaxCss,
     /// A static file, by index into the renderer's assets.
     Static(usize),
@@ -120,7 +129,12 @@ impl Job {
     pub fn is_searchable(self) -> bool {
         matches!(
             self,
-            Job::Briefing(_) | Job::Page(_) | Job::Source(_) | Job::Explainer
+            Job::Briefing(_)
+                | Job::Page(_)
+                | Job::Source(_)
+                | Job::Explainer
+                | Job::Snapshot(_)
+                | Job::Timeline
         )
     }
 }
@@ -218,6 +232,7 @@ impl<'a> Renderer<'a> {
             explainer_path: site.has_explainer().then(|| base.path("explainer/")),
             authors_path: (!site.authors.is_empty()).then(|| base.path("authors/")),
             corrections_path: (!site.corrections.is_empty()).then(|| base.path("corrections/")),
+            timeline_path: site.has_timeline().then(|| base.path("timeline/")),
             year: site.briefings.first().map_or_else(
                 || site.now.format("%Y").to_string().parse().unwrap_or(2025),
                 |b| b.date.year(),
@@ -295,6 +310,10 @@ impl<'a> Renderer<'a> {
         if site.has_explainer() {
             jobs.extend([Job::Explainer, Job::ExplainerFeed]);
         }
+        jobs.extend((0..site.snapshots.len()).map(Job::Snapshot));
+        if site.has_timeline() {
+            jobs.extend([Job::Timeline, Job::TimelineFeed]);
+        }
         jobs.extend((0..site.registry.sources.len()).map(Job::Source));
         if !site.authors.is_empty() {
             jobs.push(Job::Authors);
@@ -349,6 +368,9 @@ impl<'a> Renderer<'a> {
             Job::AuthorFeed(a) => format!("authors/{}/atom.xml", self.site.authors[a].author.id),
             Job::Corrections => "corrections/index.html".into(),
             Job::CorrectionsFeed => "corrections/atom.xml".into(),
+            Job::Snapshot(k) => format!("explainer/{}/index.html", self.site.snapshots[k].day),
+            Job::Timeline => "timeline/index.html".into(),
+            Job::TimelineFeed => "timeline/atom.xml".into(),
             Job::SyntaxCss => "syntax.css".into(),
             Job::Static(i) => self.assets[i].0.clone(),
         }
@@ -509,6 +531,9 @@ impl<'a> Renderer<'a> {
             Job::AuthorFeed(a) => self.author_feed(a),
             Job::Corrections => self.corrections(),
             Job::CorrectionsFeed => self.corrections_feed(),
+            Job::Snapshot(k) => self.snapshot(k),
+            Job::Timeline => self.timeline(),
+            Job::TimelineFeed => self.timeline_feed(),
             Job::SyntaxCss => Ok(self.syntax_css()),
             Job::Static(i) => self.static_file(i),
         }
@@ -531,6 +556,8 @@ impl<'a> Renderer<'a> {
             Job::Source(i) => self.source_key(i, parts),
             Job::SourcesJson => self.sources_json_key(parts),
             Job::Explainer | Job::ExplainerFeed => self.explainer_key(job, parts),
+            Job::Snapshot(k) => self.snapshot_key(k, parts),
+            Job::Timeline | Job::TimelineFeed => self.timeline_key(job, parts),
             Job::Robots | Job::NotFound | Job::SyntaxCss | Job::Search => {
                 self.fixed_key(job, parts)
             }

@@ -78,6 +78,7 @@ impl Renderer<'_> {
             None,
         );
         ctx.insert("deal_points", &self.source_points(&s.id));
+        ctx.insert("events", &self.source_events(&s.id));
         ctx.insert("source", &source);
         ctx.insert("citing", &citing);
         self.template("source.html", &ctx)
@@ -101,7 +102,8 @@ impl Renderer<'_> {
                 hash_of((doc, site.body(c.doc).citation_keys.get(c.cited)))
             })
             .collect();
-        hash_of((g, "source", parts.sources[i], citing, parts.deal))
+        let events = parts.timeline.by_source[i];
+        hash_of((g, "source", parts.sources[i], citing, parts.deal, events))
     }
 
     /// `/sources.json`: the registry as CSL-JSON.

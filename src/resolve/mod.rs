@@ -6,6 +6,8 @@
 
 pub mod deal;
 pub mod links;
+pub mod snapshots;
+pub mod timeline;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -53,6 +55,10 @@ pub struct Site {
     pub registry: Registry,
     /// The running explainer's points and changes, from the briefings.
     pub deal: deal::Deal,
+    /// The explainer at the end of each day it changed, oldest first.
+    pub snapshots: Vec<snapshots::Snapshot>,
+    /// The story's events, from the briefings' `[[event]]` entries.
+    pub timeline: timeline::Timeline,
     /// For each source (same order as the registry), the documents citing
     /// it: newest briefing first, then pages, then the explainer.
     pub cited_by: Vec<Vec<Citing>>,
@@ -108,6 +114,11 @@ impl Site {
         }
     }
 
+    /// True if the site has a timeline: at least one event.
+    pub fn has_timeline(&self) -> bool {
+        !self.timeline.is_empty()
+    }
+
     /// The rendered body of a document.
     pub fn body(&self, doc: DocRef) -> &Body {
         match doc {
@@ -156,6 +167,7 @@ const RESERVED: &[&str] = &[
     "tags",
     "sources",
     "explainer",
+    "timeline",
     "search",
     "page",
     "atom.xml",
@@ -220,6 +232,8 @@ pub fn resolve(
     diags.append(&mut collisions);
     diags.append(&mut deal_diags);
     diags.append(&mut tag_diags);
+    let snapshots = snapshots::resolve(&deal, &briefings);
+    let timeline = timeline::resolve(&briefings, diags);
 
     Site {
         config,
@@ -229,6 +243,8 @@ pub fn resolve(
         tags,
         registry,
         deal,
+        snapshots,
+        timeline,
         cited_by,
         authors,
         corrections,
@@ -442,7 +458,13 @@ fn check_sources(parsed: &Parsed, had_errors: bool) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|b| b.deal.iter())
         .flat_map(|point| point.cite.iter().map(|(id, _)| id.as_str()));
-    for id in cited.chain(in_points) {
+    // Likewise in events.
+    let in_events = parsed
+        .briefings
+        .iter()
+        .flat_map(|b| b.events.iter())
+        .flat_map(|event| event.cite.iter().map(|(id, _)| id.as_str()));
+    for id in cited.chain(in_points).chain(in_events) {
         if let Some(i) = registry.index_of(id) {
             used[i] = true;
         }

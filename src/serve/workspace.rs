@@ -637,10 +637,15 @@ fn counts(jobs: &[(Job, String)]) -> RenderedCounts {
             | Job::ExplainerFeed
             | Job::AuthorFeed(_)
             | Job::CorrectionsFeed
+            | Job::TimelineFeed
             | Job::Robots => c.feeds += 1,
-            Job::Page(_) | Job::Source(_) | Job::Explainer | Job::NotFound | Job::Search => {
-                c.pages += 1
-            }
+            Job::Page(_)
+            | Job::Source(_)
+            | Job::Explainer
+            | Job::Snapshot(_)
+            | Job::Timeline
+            | Job::NotFound
+            | Job::Search => c.pages += 1,
             Job::Static(_) | Job::SyntaxCss => c.statics += 1,
         }
     }

@@ -16,6 +16,7 @@ const ORDER: &[&str] = &[
     "slug",
     "fingerprint",
     "html",
+    "chart",
     "highlight",
     "toml_input",
     // The pipeline's stages, in order.

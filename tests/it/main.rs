@@ -17,5 +17,6 @@ mod publication;
 mod scaffold;
 mod search;
 mod serve;
+mod story;
 mod support;
 mod writer;

@@ -1,0 +1,260 @@
+//! `[[event]]` entries of a briefing's front matter: the story's timeline,
+//! as each briefing states it.
+//!
+//! In: the raw TOML tables (with their spans) and the registry. Out:
+//! validated [`Event`]s, or diagnostics at their `path:line:col`. An event
+//! with an `id` may be restated, revised or withdrawn by a later briefing;
+//! that versioning across briefings is [`crate::resolve::timeline`]'s.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::Fields;
+use super::markdown;
+use super::sources::Registry;
+use crate::date::PubDate;
+use crate::diag::{Diagnostic, Position, Severity};
+use crate::slug;
+use crate::toml_input::Schema;
+
+/// One `[[event]]` as a briefing states it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Event {
+    /// The writer's stable id, when a later briefing may revise it.
+    pub id: Option<String>,
+    /// Where the event is written: its `id`, else its `[[event]]` header.
+    pub at: Position,
+    /// When it happened. `None` only for a withdrawal, which keeps the
+    /// date the event had.
+    pub date: Option<PubDate>,
+    /// Inline markdown, as written (compared across versions); for a
+    /// withdrawal, the note saying why.
+    pub text: String,
+    /// `text` rendered (trusted HTML, no enclosing paragraph).
+    pub text_html: String,
+    /// Source ids with where each was written.
+    pub cite: Vec<(String, Position)>,
+    pub withdrawn: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEvent {
+    id: Option<Spanned<String>>,
+    date: Option<Spanned<Datetime>>,
+    text: Option<Spanned<String>>,
+    cite: Option<Spanned<Vec<Spanned<String>>>>,
+    status: Option<Spanned<String>>,
+}
+
+pub(super) static EVENT_SCHEMA: Schema = Schema::Table(&[
+    ("date", None),
+    ("text", None),
+    ("cite", None),
+    ("id", None),
+    ("status", None),
+]);
+
+/// `[[event]]`, the length of the header a table-level problem points at.
+const HEADER: usize = "[[event]]".len();
+
+/// Validates a briefing's events, then checks them together: unknown
+/// sources and an id stated twice in one briefing.
+pub(super) fn events(
+    f: &mut Fields,
+    raw: Vec<Spanned<RawEvent>>,
+    registry: &Registry,
+) -> Vec<Event> {
+    let events: Vec<Event> = raw.into_iter().filter_map(|e| event(f, e)).collect();
+    check(f, &events, registry);
+    events
+}
+
+fn event(f: &mut Fields, raw: Spanned<RawEvent>) -> Option<Event> {
+    let whole = f.span(&raw);
+    let header = whole.start..whole.start + HEADER;
+    let raw = raw.into_inner();
+    let has_id = raw.id.is_some();
+    let before = f.ok;
+    f.ok = true;
+    let id = match raw.id {
+        Some(id) if slug::is_valid(id.get_ref()) => {
+            Some((id.get_ref().clone(), f.ctx.position(f.span(&id))))
+        }
+        Some(id) => {
+            let span = f.span(&id);
+            let fixed = slug::slugify(id.get_ref());
+            let help = if fixed.is_empty() {
+                "use lowercase letters, digits and hyphens, e.g. `geneva-truce`".to_string()
+            } else {
+                format!("write it as `{fixed}`")
+            };
+            f.error(
+                span,
+                format!("event id `{}` is not a valid anchor", id.get_ref()),
+                Some(help),
+            );
+            None
+        }
+        None => None,
+    };
+    let withdrawn = match &raw.status {
+        None => false,
+        Some(s) if s.get_ref() == "withdrawn" => {
+            if !has_id {
+                let span = f.span(s);
+                f.error(
+                    span,
+                    "an event without an `id` cannot be withdrawn",
+                    Some("add the `id` of the event this withdraws: `id = \"…\"`".into()),
+                );
+            }
+            true
+        }
+        Some(s) => {
+            let span = f.span(s);
+            f.error(
+                span,
+                format!("unknown status `{}`", s.get_ref()),
+                Some("the only status is `withdrawn`".into()),
+            );
+            false
+        }
+    };
+    let date = match &raw.date {
+        Some(d) => f.date(d),
+        None if withdrawn => None,
+        None => {
+            f.error(
+                header.clone(),
+                "event without a `date`",
+                Some("add `date = 2025-06-09` (the day it happened)".into()),
+            );
+            None
+        }
+    };
+    let text = match raw.text {
+        Some(t) if !t.get_ref().trim().is_empty() => {
+            let span = f.span(&t);
+            let html = markdown::inline_html(t.get_ref(), |scheme| {
+                let d = f
+                    .ctx
+                    .error(
+                        span.clone(),
+                        format!("event text links to a `{scheme}:` URL"),
+                    )
+                    .with_help("link to an `https:` URL or a path in the site");
+                f.diags.push(d);
+                f.ok = false;
+            });
+            Some((t.into_inner().trim().to_string(), html))
+        }
+        Some(t) => {
+            let span = f.span(&t);
+            f.error(
+                span,
+                "event text is empty",
+                Some("say in one sentence what happened".into()),
+            );
+            None
+        }
+        None => {
+            let help = if withdrawn {
+                "add `text = \"…\"`: a note saying why it is withdrawn"
+            } else {
+                "add `text = \"…\"`: what happened, in one sentence"
+            };
+            f.error(header.clone(), "event without a `text`", Some(help.into()));
+            None
+        }
+    };
+    let cite = match raw.cite {
+        Some(c) if !c.get_ref().is_empty() => c
+            .into_inner()
+            .into_iter()
+            .map(|s| {
+                let at = f.ctx.position(f.span(&s));
+                (s.into_inner(), at)
+            })
+            .collect(),
+        Some(c) => {
+            let span = f.span(&c);
+            f.error(
+                span,
+                "event cites no source",
+                Some("add at least one source id: `cite = [\"id\"]`".into()),
+            );
+            Vec::new()
+        }
+        None => {
+            f.error(
+                header.clone(),
+                "event without `cite`",
+                Some("add `cite = [\"source-id\"]`: every event is sourced".into()),
+            );
+            Vec::new()
+        }
+    };
+    let ok = f.ok;
+    f.ok = before && ok;
+    let (text, text_html) = text?;
+    if !ok {
+        return None;
+    }
+    let (id, at) = match id {
+        Some((id, at)) => (Some(id), at),
+        None => (None, f.ctx.position(header)),
+    };
+    Some(Event {
+        id,
+        at,
+        date,
+        text,
+        text_html,
+        cite,
+        withdrawn,
+    })
+}
+
+/// Problems between a briefing's events, and with the sources they cite.
+fn check(f: &mut Fields, events: &[Event], registry: &Registry) {
+    let mut seen: HashMap<&str, &Position> = HashMap::new();
+    for event in events {
+        for (id, at) in &event.cite {
+            if registry.get(id).is_none() && !registry.is_invalid(id) {
+                let d = Diagnostic::at_position(
+                    Severity::Error,
+                    f.ctx.path,
+                    at,
+                    format!("unknown source id `{id}` in an event"),
+                )
+                .with_help(registry.help_for_unknown(id));
+                f.diags.push(d);
+                f.ok = false;
+            }
+        }
+        let Some(id) = &event.id else { continue };
+        match seen.get(id.as_str()) {
+            Some(first) => {
+                let d = Diagnostic::at_position(
+                    Severity::Error,
+                    f.ctx.path,
+                    &event.at,
+                    format!("event `{id}` appears twice in this briefing"),
+                )
+                .with_help(format!(
+                    "the first is at line {}; merge them or give this one another id",
+                    first.line
+                ));
+                f.diags.push(d);
+                f.ok = false;
+            }
+            None => {
+                seen.insert(id, &event.at);
+            }
+        }
+    }
+}
