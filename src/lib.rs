@@ -20,6 +20,7 @@ pub mod html;
 pub mod init;
 pub mod load;
 pub mod parse;
+pub mod raster;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

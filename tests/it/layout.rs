@@ -18,6 +18,7 @@ const ORDER: &[&str] = &[
     "html",
     "highlight",
     "toml_input",
+    "raster",
     // The pipeline's stages, in order.
     "config",
     "load",
