@@ -15,9 +15,12 @@ use pulldown_cmark::{
     html,
 };
 
+mod figure;
+
 use crate::diag::{Diagnostic, FileContext};
 use crate::highlight::{self, Themes};
 use crate::html::escape_into;
+use crate::parse::bundle::{Colocated, Resized};
 use crate::parse::citation;
 pub use crate::parse::packed::PackedHtml;
 use crate::parse::sources::Registry;
@@ -48,6 +51,9 @@ pub struct Body {
     /// Ids cited that the registry could not resolve (entries with errors):
     /// when the registry is fixed, this body must be rendered again.
     pub unresolved: Vec<String>,
+    /// The raster images beside a folder briefing that the body shows,
+    /// each once, with the resized copies its `srcset` names.
+    pub images: Vec<Resized>,
 }
 
 /// A source cited in a body, with every place it is cited.
@@ -78,13 +84,16 @@ pub fn options() -> Options {
 }
 
 /// Renders `body`, which starts at byte `offset` of the file in `ctx`;
-/// citations are numbered and checked against `registry`.
+/// citations are numbered and checked against `registry`. `files` are the
+/// files beside a folder briefing (`None` for any other document), which
+/// its relative images name.
 pub fn render(
     ctx: &FileContext,
     body: &str,
     offset: usize,
     registry: &Registry,
     themes: Themes,
+    files: Option<&[Colocated]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
     // `[@…]` reaches us as a reference link without a definition: turn it
@@ -114,6 +123,12 @@ pub fn render(
         labels: &labels,
         in_citation: false,
         in_image: 0,
+        files,
+        images: Vec::new(),
+        image: None,
+        images_shown: 0,
+        paragraph_start: None,
+        lone: None,
         deferred: Vec::new(),
         citations: Vec::new(),
         unresolved: Vec::new(),
@@ -157,6 +172,8 @@ struct OpenCode {
     lang: Option<String>,
     text: String,
     start: usize,
+    /// Body ranges of the text's lines, for a `figure` block's positions.
+    lines: Vec<Range<usize>>,
 }
 
 #[derive(PartialEq)]
@@ -204,6 +221,19 @@ struct HtmlWriter<'a, 'c> {
     in_citation: bool,
     /// Inside an image: its text is the alt text.
     in_image: usize,
+    /// The files beside a folder briefing (see [`render`]).
+    files: Option<&'c [Colocated]>,
+    /// The raster images shown, with their copies.
+    images: Vec<Resized>,
+    /// The image being read (see `figure.rs`).
+    image: Option<figure::OpenImage<'a>>,
+    /// Images shown outside footnotes: all but the first load lazily.
+    images_shown: usize,
+    /// Where the open paragraph starts in the emit target, and whether it
+    /// is the first paragraph (the summary).
+    paragraph_start: Option<(usize, bool)>,
+    /// An image that may be alone in the open paragraph: a figure.
+    lone: Option<figure::LoneImage>,
     deferred: Vec<DeferredCitation>,
     citations: Vec<CitedSource>,
     unresolved: Vec<String>,
@@ -234,7 +264,9 @@ impl<'a> HtmlWriter<'a, '_> {
     }
 
     fn emit(&mut self, event: Event<'a>) {
-        if let Some(h) = &mut self.heading {
+        if let Some(image) = &mut self.image {
+            image.inner.push(event);
+        } else if let Some(h) = &mut self.heading {
             h.inner.push(event);
         } else if let Some(name) = &self.current_def {
             self.footnote_defs
@@ -249,7 +281,10 @@ impl<'a> HtmlWriter<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         if let Some(code) = &mut self.code {
             match event {
-                Event::Text(t) => code.text.push_str(&t),
+                Event::Text(t) => {
+                    code.text.push_str(&t);
+                    code.lines.push(range);
+                }
                 Event::End(TagEnd::CodeBlock) => self.close_code(),
                 _ => {}
             }
@@ -279,6 +314,9 @@ impl<'a> HtmlWriter<'a, '_> {
                 }
             }
             _ => {}
+        }
+        if figure::image_event(self, &event, &range) {
+            return;
         }
         match event {
             Event::Start(Tag::Link {
@@ -319,6 +357,7 @@ impl<'a> HtmlWriter<'a, '_> {
                     lang,
                     text: String::new(),
                     start: range.start,
+                    lines: Vec::new(),
                 });
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
@@ -331,11 +370,16 @@ impl<'a> HtmlWriter<'a, '_> {
             Event::End(TagEnd::FootnoteDefinition) => self.current_def = None,
             Event::FootnoteReference(name) => self.footnote_reference(name),
             Event::Start(Tag::Paragraph) => {
-                if self.paragraph == ParagraphState::Before && self.current_def.is_none() {
+                let first = self.paragraph == ParagraphState::Before && self.current_def.is_none();
+                if first {
                     self.paragraph = ParagraphState::In;
                 }
+                self.paragraph_start = Some((self.target_len(), first));
+                self.lone = None;
                 self.emit(Event::Start(Tag::Paragraph));
             }
+            // An image alone in its paragraph became a figure.
+            Event::End(TagEnd::Paragraph) if self.close_figure() => {}
             Event::End(TagEnd::Paragraph) => {
                 if self.paragraph == ParagraphState::In && self.current_def.is_none() {
                     self.paragraph = ParagraphState::Done;
@@ -365,32 +409,6 @@ impl<'a> HtmlWriter<'a, '_> {
                     title,
                     id,
                 }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.check_url(dest_url, &range, "image");
-                if self.ctx.text[self.span(&range)].starts_with("![]") {
-                    let d = self
-                        .ctx
-                        .warning(self.span(&range), "image without alt text")
-                        .with_help("describe the image for readers who cannot see it: `![what it shows](…)`");
-                    self.diags.push(d);
-                }
-                self.in_image += 1;
-                self.emit(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::End(TagEnd::Image) => {
-                self.in_image = self.in_image.saturating_sub(1);
-                self.emit(Event::End(TagEnd::Image));
             }
             Event::Text(text) => {
                 self.words += count_words(&text);
@@ -654,6 +672,10 @@ impl<'a> HtmlWriter<'a, '_> {
 
     fn close_code(&mut self) {
         let Some(code) = self.code.take() else { return };
+        if code.lang.as_deref() == Some("figure") {
+            self.figure_block(&code.text, &code.lines, code.start);
+            return;
+        }
         let (html, status) = highlight::code_block(code.lang.as_deref(), &code.text, self.themes);
         if let (Err(unknown), Some(lang)) = (status, &code.lang) {
             let start = code.start + self.offset;
@@ -789,6 +811,7 @@ impl<'a> HtmlWriter<'a, '_> {
                 .collect(),
             citations: self.citations,
             unresolved: self.unresolved,
+            images: self.images,
             headings: self.headings,
             first_paragraph: close_gaps(&self.first_paragraph),
             word_count: self.words,
@@ -1043,6 +1066,7 @@ mod tests {
             0,
             &Registry::default(),
             Themes::default(),
+            None,
             &mut diags,
         );
         (b, diags.iter().map(|d| d.to_string()).collect())
@@ -1181,6 +1205,7 @@ mod tests {
             path: "content/sources.toml".into(),
             kind: crate::load::FileKind::Sources,
             text: "[reex]\ntitle = \"T\"\npublisher = \"REEx\"\n[ishook]\ntitle = \"U\"\npublisher = \"iShook\"\n".into(),
+            bundle: None,
         };
         crate::parse::sources::parse(&file, &mut Vec::new())
     }
@@ -1188,7 +1213,15 @@ mod tests {
     fn cite(body: &str) -> (Body, Vec<String>) {
         let ctx = FileContext::new(Path::new("a.md"), body);
         let mut diags = Vec::new();
-        let b = render(&ctx, body, 0, &registry(), Themes::default(), &mut diags);
+        let b = render(
+            &ctx,
+            body,
+            0,
+            &registry(),
+            Themes::default(),
+            None,
+            &mut diags,
+        );
         (b, diags.iter().map(|d| d.to_string()).collect())
     }
 

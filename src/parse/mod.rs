@@ -7,6 +7,7 @@
 //! finished HTML. Every problem becomes a diagnostic; a file with errors
 //! yields no document but never stops the others.
 
+pub mod bundle;
 pub mod citation;
 pub mod front_matter;
 pub mod markdown;
@@ -52,8 +53,12 @@ pub struct Briefing {
     pub slug_at: Position,
     pub deal: Vec<DealPoint>,
     pub body: Body,
+    /// For a folder briefing, the files beside it, published next to its
+    /// page (sorted by name).
+    pub files: Vec<bundle::Colocated>,
     /// Changes whenever anything rendered from this file may change: a
-    /// hash of its text and of the sources it cites. `serve` compares it.
+    /// hash of its text, of the sources it cites and of the images it
+    /// shows. `serve` compares it.
     pub fingerprint: u64,
 }
 
@@ -383,7 +388,8 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{words}…")
 }
 
-/// Hash of a file's path and text and of the registry entries its body cites.
+/// Hash of a file's path and text, of the registry entries its body cites
+/// and of the images it shows (their sizes and copies' names).
 fn fingerprint(path: &std::path::Path, text: &str, body: &Body, registry: &Registry) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = foldhash::fast::FixedState::default().build_hasher();
@@ -393,6 +399,7 @@ fn fingerprint(path: &std::path::Path, text: &str, body: &Body, registry: &Regis
     for c in &body.citations {
         registry.get(&c.id).hash(&mut h);
     }
+    body.images.hash(&mut h);
     h.finish()
 }
 
@@ -405,6 +412,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     schema: &Schema,
     registry: &Registry,
     themes: Themes,
+    files: Option<&[bundle::Colocated]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(T, Body, usize)> {
     let split = match front_matter::split(ctx.text) {
@@ -442,7 +450,15 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     );
     // Render the body even when the front matter is bad: its problems are
     // reported in the same run.
-    let body = markdown::render(ctx, split.body, split.body_start, registry, themes, diags);
+    let body = markdown::render(
+        ctx,
+        split.body,
+        split.body_start,
+        registry,
+        themes,
+        files,
+        diags,
+    );
     Some((raw?, body, split.front_matter_start))
 }
 
@@ -580,14 +596,23 @@ impl Fields<'_, '_> {
                 (value, at)
             }
             None => {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy())
-                    .unwrap_or_default();
+                // A folder briefing is named by its folder.
+                let folder = crate::load::is_folder_briefing(path);
+                let named = if folder {
+                    path.parent().and_then(|d| d.file_name())
+                } else {
+                    path.file_stem()
+                };
+                let stem = named.map(|s| s.to_string_lossy()).unwrap_or_default();
                 let value = slug::from_file_stem(&stem);
                 if value.is_empty() {
-                    let d = Diagnostic::error(path, "file name gives an empty slug")
-                        .with_help("rename the file, or set `slug = \"…\"` in the front matter");
+                    let (what, fix) = if folder {
+                        ("folder name", "rename the folder")
+                    } else {
+                        ("file name", "rename the file")
+                    };
+                    let d = Diagnostic::error(path, format!("{what} gives an empty slug"))
+                        .with_help(format!("{fix}, or set `slug = \"…\"` in the front matter"));
                     self.diags.push(d);
                     self.ok = false;
                 }
@@ -604,8 +629,15 @@ fn parse_briefing(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Briefing> {
     let ctx = FileContext::new(&file.path, &file.text);
-    let (raw, body, offset): (RawBriefing, Body, usize) =
-        front_matter_and_body(&ctx, &BRIEFING_SCHEMA, registry, themes, diags)?;
+    let files = file.bundle.as_ref().map(|b| bundle::read(b, diags));
+    let (raw, body, offset): (RawBriefing, Body, usize) = front_matter_and_body(
+        &ctx,
+        &BRIEFING_SCHEMA,
+        registry,
+        themes,
+        files.as_deref(),
+        diags,
+    )?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -656,6 +688,7 @@ fn parse_briefing(
         slug_at,
         deal,
         body,
+        files: files.unwrap_or_default(),
     })
     .filter(|_| ok)
 }
@@ -870,7 +903,7 @@ fn parse_page(
 ) -> Option<Page> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawPage, Body, usize) =
-        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, themes, diags)?;
+        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, themes, None, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -912,7 +945,7 @@ fn parse_explainer(
 ) -> Option<ExplainerIntro> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawExplainer, Body, usize) =
-        front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, themes, diags)?;
+        front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, themes, None, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,

@@ -3,6 +3,9 @@
 //!
 //! - A changed content file is re-read; if its text is unchanged (an editor
 //!   touched it) nothing happens. Otherwise only it is re-parsed.
+//! - A file added, changed or removed beside a folder briefing re-parses
+//!   that briefing's `index.md` (its images' sizes and hashes are in its
+//!   page).
 //! - A changed registry re-parses only the documents citing a source whose
 //!   entry changed (their citation tooltips embed it) or that had errors.
 //! - A theme change reloads templates without re-parsing content.
@@ -213,6 +216,19 @@ impl Workspace {
                 }
             }
         }
+        // A file beside a folder briefing (added, changed or removed), or
+        // a folder below it, changes what the briefing publishes and shows:
+        // its index.md is read again, with the files beside it.
+        for rel in &content {
+            for path in self.files.value.keys() {
+                let inside = path
+                    .parent()
+                    .is_some_and(|dir| rel.starts_with(dir) && rel != dir);
+                if inside && path != rel && load::is_folder_briefing(path) {
+                    reparse.insert(path.clone());
+                }
+            }
+        }
         let mut removed = false;
         let walk_diags_before = self.files.diags.clone();
         let mut files_to_parse: Vec<SourceFile> = Vec::new();
@@ -266,11 +282,7 @@ impl Workspace {
                         .get(&rel)
                         .is_some_and(|e| e.text_hash == hash_of(&text));
                     if !unchanged || reparse.contains(&rel) {
-                        files_to_parse.push(SourceFile {
-                            path: rel.clone(),
-                            kind,
-                            text,
-                        });
+                        files_to_parse.push(SourceFile::new(&root, rel.clone(), kind, text));
                     }
                 }
                 Err(d) => {
@@ -290,11 +302,7 @@ impl Workspace {
         for rel in reparse {
             let abs = root.join(&rel);
             if let (Some(kind), Ok(text)) = (load::classify(&rel), load::read_text(&abs, &rel)) {
-                files_to_parse.push(SourceFile {
-                    path: rel,
-                    kind,
-                    text,
-                });
+                files_to_parse.push(SourceFile::new(&root, rel, kind, text));
             }
         }
         // Nothing read differs from what was built (an editor touched a
@@ -376,6 +384,7 @@ impl Workspace {
                 path: rel,
                 kind: FileKind::Sources,
                 text,
+                bundle: None,
             })
         });
         let new = parse::registry(file, &mut self.registry.diags);
