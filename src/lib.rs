@@ -96,6 +96,8 @@ pub struct Report {
     pub briefings: usize,
     pub pages: usize,
     pub millis: u128,
+    /// Resized images taken from the site's cache, and made (`build`).
+    pub images: raster::CacheCounts,
 }
 
 impl Report {
@@ -215,6 +217,7 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
         briefings: prepared.as_ref().map_or(0, |p| p.site.briefings.len()),
         pages: prepared.as_ref().map_or(0, |p| p.site.pages.len()),
         millis: start.elapsed().as_millis(),
+        ..Report::default()
     })
 }
 
@@ -245,7 +248,8 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
                 preview: opts.publish.drafts || opts.publish.future,
                 hash_assets: true,
             },
-        );
+        )
+        .with_image_cache(raster::Cache::of_site(&opts.root));
         let mut timer = Timer::new();
         let search = opts
             .search
@@ -273,6 +277,7 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
         }
         report.briefings = p.site.briefings.len();
         report.pages = p.site.pages.len();
+        report.images = renderer.image_counts();
     }
     diag::sort(&mut diags);
     report.diagnostics = diags;

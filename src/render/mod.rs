@@ -10,11 +10,13 @@
 //! One module per kind of page, each holding the kind's renderers and
 //! their keys side by side: `list` (home, archive, tags), `briefing`,
 //! `page` (standalone, search, 404), `source`, `explainer`, `feed` (feeds,
-//! sitemap, robots), `asset` (syntax.css, static files). `keys` holds the
+//! sitemap, robots), `asset` (syntax.css, static files), `bundle` (the
+//! files and resized images of folder briefings). `keys` holds the
 //! key parts they share; `context` documents what templates receive.
 
 mod asset;
 mod briefing;
+mod bundle;
 pub mod context;
 mod explainer;
 mod feed;
@@ -81,6 +83,11 @@ pub enum Job {
     SyntaxCss,
     /// A static file, by index into the renderer's assets.
     Static(usize),
+    /// A file beside a folder briefing: (briefing, file).
+    File(usize, usize),
+    /// A resized copy of an image a folder briefing shows: (briefing,
+    /// image of its body, copy).
+    Copy(usize, usize, usize),
 }
 
 /// How to render, beyond what the site says.
@@ -134,6 +141,8 @@ pub struct Renderer<'a> {
     assets: Vec<(String, Asset)>,
     /// Hashes of `summaries`, computed once when `serve` first asks for keys.
     summary_keys: std::sync::OnceLock<Vec<u64>>,
+    /// Resized images from earlier runs; counts what it served and made.
+    images: crate::raster::Cache,
 }
 
 /// Briefing summaries and their keys kept between `serve` rebuilds, by
@@ -218,7 +227,20 @@ impl<'a> Renderer<'a> {
             newest_first: (0..site.briefings.len()).collect(),
             assets,
             summary_keys: std::sync::OnceLock::new(),
+            images: crate::raster::Cache::default(),
         }
+    }
+
+    /// Takes resized images from `cache` and keeps those it makes there
+    /// (without one, every image is resized).
+    pub fn with_image_cache(mut self, cache: crate::raster::Cache) -> Self {
+        self.images = cache;
+        self
+    }
+
+    /// How many resized images came from the cache, and were made, so far.
+    pub fn image_counts(&self) -> crate::raster::CacheCounts {
+        self.images.counts()
     }
 
     /// Like [`Renderer::new`], but takes the summaries of briefings that
@@ -262,6 +284,9 @@ impl<'a> Renderer<'a> {
         let per = site.config.paginate_by;
         jobs.extend((1..=pages_for(site.briefings.len(), per)).map(Job::Home));
         jobs.extend((0..site.briefings.len()).map(Job::Briefing));
+        for i in 0..site.briefings.len() {
+            self.bundle_jobs(i, &mut jobs);
+        }
         jobs.extend([
             Job::Archive,
             Job::Tags,
@@ -316,6 +341,10 @@ impl<'a> Renderer<'a> {
             Job::Search => "search/index.html".into(),
             Job::SyntaxCss => "syntax.css".into(),
             Job::Static(i) => self.assets[i].0.clone(),
+            Job::File(i, f) => self.bundle_path(i, &self.site.briefings[i].files[f].name),
+            Job::Copy(i, k, c) => {
+                self.bundle_path(i, &self.site.briefings[i].body.images[k].copies[c].name)
+            }
         }
     }
 
@@ -387,6 +416,8 @@ impl<'a> Renderer<'a> {
         // By message: the diagnostic, the first page that hit it, how many.
         let failures: Mutex<BTreeMap<String, (Diagnostic, String, usize)>> =
             Mutex::new(BTreeMap::new());
+        // Image copies first, each image's together: decoded once.
+        let jobs = self.render_copies(jobs, sink, diags)?;
         jobs.par_iter()
             .try_for_each(|(job, path)| -> io::Result<()> {
                 let job = *job;
@@ -453,6 +484,8 @@ impl<'a> Renderer<'a> {
             Job::Search => self.search_page(),
             Job::SyntaxCss => Ok(self.syntax_css()),
             Job::Static(i) => self.static_file(i),
+            Job::File(i, f) => self.bundle_file(i, f),
+            Job::Copy(i, k, c) => self.image_copy(i, k, c),
         }
     }
 
@@ -477,6 +510,8 @@ impl<'a> Renderer<'a> {
                 self.fixed_key(job, parts)
             }
             Job::Static(i) => self.static_key(i, parts),
+            Job::File(i, f) => self.bundle_file_key(i, f, parts),
+            Job::Copy(i, k, c) => self.image_copy_key(i, k, c, parts),
         }
     }
 

@@ -58,6 +58,8 @@ pub struct Update {
     /// True if nothing read differed from the last update: nothing was
     /// rebuilt, and `diagnostics` and `failed` are the last update's.
     pub unchanged: bool,
+    /// Resized images the rendered jobs took from the cache, and made.
+    pub images: crate::raster::CacheCounts,
 }
 
 /// How many outputs of each kind an update rendered.
@@ -67,12 +69,15 @@ pub struct RenderedCounts {
     pub lists: usize,
     pub feeds: usize,
     pub pages: usize,
+    /// Static files, and the files beside folder briefings.
     pub statics: usize,
+    /// Resized copies of images.
+    pub images: usize,
 }
 
 impl RenderedCounts {
     pub fn total(&self) -> usize {
-        self.briefings + self.lists + self.feeds + self.pages + self.statics
+        self.briefings + self.lists + self.feeds + self.pages + self.statics + self.images
     }
 }
 
@@ -469,7 +474,8 @@ impl Workspace {
             self.statics.value.clone(),
             render_options(self.opts.publish),
             &mut self.built.summaries,
-        );
+        )
+        .with_image_cache(crate::raster::Cache::of_site(&self.opts.root));
         timer.lap("renderer");
         let parts = renderer.key_parts(self.theme.value.key);
         let planned: Vec<(Job, String)> = renderer.plan(&mut diags);
@@ -496,6 +502,7 @@ impl Workspace {
             })?;
         let mut update = Update {
             rendered: counts(&stale),
+            images: renderer.image_counts(),
             ..Update::default()
         };
         let fresh = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -603,7 +610,8 @@ fn counts(jobs: &[(Job, String)]) -> RenderedCounts {
             Job::Page(_) | Job::Source(_) | Job::Explainer | Job::NotFound | Job::Search => {
                 c.pages += 1
             }
-            Job::Static(_) | Job::SyntaxCss => c.statics += 1,
+            Job::Static(_) | Job::SyntaxCss | Job::File(..) => c.statics += 1,
+            Job::Copy(..) => c.images += 1,
         }
     }
     c

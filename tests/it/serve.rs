@@ -2175,6 +2175,7 @@ fn counts(
         feeds,
         pages,
         statics,
+        images: 0,
     }
 }
 
