@@ -6,7 +6,6 @@
 //! copies a body promised to publish of each raster image ([`Resized`]).
 
 use std::hash::Hasher as _;
-use std::io::Read as _;
 use std::path::PathBuf;
 
 use crate::diag::Diagnostic;
@@ -79,15 +78,13 @@ pub fn read(bundle: &Bundle, diags: &mut Vec<Diagnostic>) -> Vec<Colocated> {
             .map(|(_, e)| e.to_ascii_lowercase())
             .unwrap_or_default();
         let read = match ext.as_str() {
-            "png" | "jpg" | "jpeg" | "webp" => std::fs::read(&f.abs).map(|bytes| {
-                let hash = crate::fingerprint::hash_of(&bytes);
-                (hash, Picture::Raster(raster::probe(&bytes)))
-            }),
+            "png" | "jpg" | "jpeg" | "webp" => std::fs::read(&f.abs)
+                .map(|bytes| (hash_bytes(&bytes), Picture::Raster(raster::probe(&bytes)))),
             "gif" | "svg" => std::fs::read(&f.abs).map(|bytes| {
-                let hash = crate::fingerprint::hash_of(&bytes);
-                (hash, Picture::Fixed(raster::intrinsic_size(&bytes)))
+                let size = raster::intrinsic_size(&bytes);
+                (hash_bytes(&bytes), Picture::Fixed(size))
             }),
-            _ => streamed_hash(&f.abs).map(|hash| (hash, Picture::NotAnImage)),
+            _ => file_hash(&f.abs).map(|hash| (hash, Picture::NotAnImage)),
         };
         match read {
             Ok((hash, picture)) => out.push(Colocated {
@@ -103,19 +100,36 @@ pub fn read(bundle: &Bundle, diags: &mut Vec<Diagnostic>) -> Vec<Colocated> {
     out
 }
 
-/// A fingerprint of a file read in pieces: a large data file beside a
-/// briefing is never all in memory.
-fn streamed_hash(path: &std::path::Path) -> std::io::Result<u64> {
+/// The fingerprint of a file beside a briefing ([`Colocated::hash`]),
+/// read in pieces: a large data file is never all in memory. `serve`
+/// compares it to tell a saved file from a touched one.
+pub fn file_hash(path: &std::path::Path) -> std::io::Result<u64> {
+    hash_reader(std::fs::File::open(path)?)
+}
+
+/// [`file_hash`] of bytes already read.
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    hash_reader(bytes).unwrap_or_default()
+}
+
+fn hash_reader(mut r: impl std::io::Read) -> std::io::Result<u64> {
     use std::hash::BuildHasher;
     let mut h = foldhash::fast::FixedState::default().build_hasher();
-    let mut file = std::fs::File::open(path)?;
     let mut buf = vec![0; 64 * 1024];
     loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(h.finish());
+        // Pieces as the reader gives them: the same for a file and bytes
+        // only if each read fills the buffer, so read until it is full.
+        let mut n = 0;
+        while n < buf.len() {
+            match r.read(&mut buf[n..])? {
+                0 => break,
+                k => n += k,
+            }
         }
         h.write(&buf[..n]);
+        if n < buf.len() {
+            return Ok(h.finish());
+        }
     }
 }
 

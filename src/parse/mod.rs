@@ -399,7 +399,11 @@ fn fingerprint(path: &std::path::Path, text: &str, body: &Body, registry: &Regis
     for c in &body.citations {
         registry.get(&c.id).hash(&mut h);
     }
-    body.images.hash(&mut h);
+    // Not which file each is (an index, which a file added beside it
+    // shifts): what the page shows of it.
+    for image in &body.images {
+        (image.probe, &image.copies).hash(&mut h);
+    }
     h.finish()
 }
 

@@ -225,14 +225,7 @@ impl Workspace {
         // a folder below it, changes what the briefing publishes and shows:
         // its index.md is read again, with the files beside it.
         for rel in &content {
-            for path in self.files.value.keys() {
-                let inside = path
-                    .parent()
-                    .is_some_and(|dir| rel.starts_with(dir) && rel != dir);
-                if inside && path != rel && load::is_folder_briefing(path) {
-                    reparse.insert(path.clone());
-                }
-            }
+            reparse.extend(self.bundles_changed_by(&root, rel));
         }
         let mut removed = false;
         let walk_diags_before = self.files.diags.clone();
@@ -326,6 +319,61 @@ impl Workspace {
         let mut update = self.rebuild()?;
         update.reparsed = reparsed;
         Ok(update)
+    }
+
+    /// The folder briefings (their `index.md`) whose files a change at
+    /// `rel` may have changed. A file saved with the bytes it had changes
+    /// none; another briefing's text changes none, unless it is an
+    /// `index.md` that came or went (the folder it names leaves or joins
+    /// the bundles around it).
+    fn bundles_changed_by(&self, root: &Path, rel: &Path) -> Vec<PathBuf> {
+        // Innermost first.
+        let enclosing: Vec<PathBuf> = rel
+            .ancestors()
+            .skip(1)
+            .map(|dir| dir.join("index.md"))
+            .filter(|index| index != rel && load::is_folder_briefing(index))
+            .filter(|index| self.files.value.contains_key(index))
+            .collect();
+        let abs = root.join(rel);
+        if !abs.is_file() {
+            return enclosing;
+        }
+        if rel.extension().is_some_and(|e| e == "md") {
+            let known = self.files.value.contains_key(rel);
+            let is_index = rel.file_name().is_some_and(|n| n == "index.md");
+            return if is_index && !known {
+                enclosing
+            } else {
+                Vec::new()
+            };
+        }
+        // A file belongs to the innermost folder briefing around it.
+        let Some(index) = enclosing.into_iter().next() else {
+            return Vec::new();
+        };
+        let dir = index.parent().unwrap_or(Path::new(""));
+        let name = rel
+            .strip_prefix(dir)
+            .map(|p| {
+                p.iter()
+                    .map(|c| c.to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default();
+        let recorded = match &self.files.value[&index].parsed.doc {
+            Some(parse::Document::Briefing(b)) => {
+                b.files.iter().find(|f| f.name == name).map(|f| f.hash)
+            }
+            _ => None,
+        };
+        let now = parse::bundle::file_hash(&abs).ok();
+        if recorded.is_some() && recorded == now {
+            Vec::new()
+        } else {
+            vec![index]
+        }
     }
 
     fn reload_all(&mut self) -> Result<(), Error> {
