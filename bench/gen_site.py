@@ -6,6 +6,12 @@
 
 Writes OUT_DIR/site.toml, OUT_DIR/content/{sources.toml, explainer.md,
 pages/about.md, briefings/*.md}. No themes/ (brief embeds its default theme).
+Forty briefings (those numbered 3, 28, 53, ... below 1,000: the same forty
+at 1,000 briefings and at 10,000) are folder briefings, briefings/NAME/index.md,
+each showing one image beside it: a 2000x1333 JPEG photo (three resized
+copies) or a 1200x800 PNG chart (two), written here without any imaging
+library (PNG through zlib, JPEG as a baseline greyscale file of flat 8x8
+blocks, which decodes and resizes like any other).
 
 Every briefing gets its own RNG seeded from (seed, index), so the output is
 deterministic for a given seed, independent of --jobs, and briefing i is the
@@ -749,9 +755,131 @@ def _write_chunk(args: tuple) -> int:
     bdir = Path(out_dir) / "content" / "briefings"
     for i in indices:
         name, text = briefing(seed, i, width, source_ids)
-        with open(bdir / name, "w", encoding="utf-8", newline="\n") as f:
+        path = bdir / name
+        if has_figure(i):
+            text, image_name, image = with_figure(seed, i, text)
+            folder = bdir / name[: -len(".md")]
+            folder.mkdir(exist_ok=True)
+            (folder / image_name).write_bytes(image)
+            path = folder / "index.md"
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
     return len(indices)
+
+
+# --------------------------------------------------------------------------
+# Figures: folder briefings with an image beside them
+# --------------------------------------------------------------------------
+
+FIGURE_EVERY = 25
+FIGURES_BELOW = 1000
+
+
+def has_figure(i: int) -> bool:
+    """Forty briefings, the same ones at any size from 1,000 up."""
+    return i < FIGURES_BELOW and i % FIGURE_EVERY == 3
+
+
+def with_figure(seed: int, i: int, text: str) -> tuple[str, str, bytes]:
+    """The briefing's text with a figure after its first paragraph, and the
+    image it shows: (text, image file name, image bytes)."""
+    r = random.Random(f"figure:{seed}:{i}")
+    noun = r.choice(NOUN_LIST)
+    if (i // FIGURE_EVERY) % 2 == 0:
+        name, image = "photo.jpg", jpeg_bytes(r, 2000, 1333)
+        figure = f'![A {r.choice(ADJ_LIST)} {noun} at the port]({name} "The {noun}, photographed in June.")'
+    else:
+        name, image = "chart.png", png_bytes(r, 1200, 800)
+        figure = (
+            "```figure\n"
+            f'src = "{name}"\n'
+            f'alt = "A bar chart of {_plural(noun)} by month"\n'
+            f'caption = "{cap(_plural(noun))} by month, *{r.choice(ADJ_LIST)}* estimate."\n'
+            'credit = "Chart: Synthetic Briefings"\n'
+            "```"
+        )
+    end = text.index("\n+++\n", 3) + len("\n+++\n")
+    first = text.index("\n\n", text.index("\n\n", end - 1) + 2)
+    return text[:first] + "\n\n" + figure + text[first:], name, image
+
+
+def png_bytes(r: random.Random, w: int, h: int) -> bytes:
+    """An RGB PNG of w x h: bars over a gradient, a chart's kind of image."""
+    import struct
+    import zlib
+
+    base = [r.randrange(200, 256) for _ in range(3)]
+    bars = [(r.randrange(40, 200), tuple(r.randrange(256) for _ in range(3))) for _ in range(12)]
+    bar_w = w // len(bars)
+    rows = []
+    for level in range(16):
+        y_frac = level / 15
+        row = bytearray()
+        for k, (height, colour) in enumerate(bars):
+            inside = (1 - y_frac) * 255 < height
+            px = bytes(colour) if inside else bytes(max(0, c - level * 4) for c in base)
+            row += px * bar_w
+        row += bytes(base) * (w - bar_w * len(bars))
+        rows.append(b"\x00" + bytes(row))
+    raw = b"".join(rows[y * 16 // h] for y in range(h))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+
+
+def jpeg_bytes(r: random.Random, w: int, h: int) -> bytes:
+    """A baseline greyscale JPEG of w x h whose 8x8 blocks are each one
+    shade (DC coefficients only, a random walk), with two tiny Huffman
+    tables of its own: DC categories 0-2 and the end-of-block code."""
+    import struct
+
+    def segment(marker: int, data: bytes) -> bytes:
+        return struct.pack(">HH", marker, len(data) + 2) + data
+
+    out = bytearray(b"\xff\xd8")
+    out += segment(0xFFDB, b"\x00" + bytes([16] * 64))  # table 0: every step 16
+    out += segment(0xFFC0, struct.pack(">BHHB", 8, h, w, 1) + bytes([1, 0x11, 0]))
+    # DC table 0: three codes of two bits (00, 01, 10) for categories 0, 1, 2.
+    out += segment(0xFFC4, bytes([0x00]) + bytes([0, 3] + [0] * 14) + bytes([0, 1, 2]))
+    # AC table 0: one code of one bit (0) for end-of-block.
+    out += segment(0xFFC4, bytes([0x10]) + bytes([1] + [0] * 15) + bytes([0]))
+    out += segment(0xFFDA, bytes([1, 1, 0x00, 0, 63, 0]))
+    codes = {0: (0b00, 2), 1: (0b01, 2), 2: (0b10, 2)}
+    bits, nbits = 0, 0
+    data = bytearray()
+
+    def put(value: int, length: int) -> None:
+        nonlocal bits, nbits
+        bits = (bits << length) | value
+        nbits += length
+        while nbits >= 8:
+            nbits -= 8
+            byte = (bits >> nbits) & 0xFF
+            data.append(byte)
+            if byte == 0xFF:
+                data.append(0)  # byte stuffing
+        bits &= (1 << nbits) - 1
+
+    dc = 0
+    blocks = ((w + 7) // 8) * ((h + 7) // 8)
+    for _ in range(blocks):
+        step = r.choice((-3, -2, -1, 0, 0, 1, 2, 3))
+        if abs(dc + step) > 60:
+            step = -step
+        dc += step
+        size = 0 if step == 0 else (1 if abs(step) == 1 else 2)
+        code, length = codes[size]
+        put(code, length)
+        if size:
+            put(step if step > 0 else step + (1 << size) - 1, size)
+        put(0, 1)  # end of block: no AC coefficients
+    if nbits:
+        put((1 << (8 - nbits)) - 1, 8 - nbits)  # pad with ones
+    out += data + b"\xff\xd9"
+    return bytes(out)
 
 
 # --------------------------------------------------------------------------
@@ -873,10 +1001,20 @@ def check(out: Path) -> int:
     code_hashes: set[str] = set()
     code_lines: list[int] = []
     n_summary = 0
-    files = sorted((out / "content" / "briefings").glob("*.md"))
+    bdir = out / "content" / "briefings"
+    files = sorted([*bdir.glob("*.md"), *bdir.glob("*/index.md")])
+    figures = 0
     for path in files:
         rel = path.relative_to(out)
         text = path.read_text(encoding="utf-8")
+        if path.name == "index.md":
+            images = [p for p in path.parent.iterdir() if p.name != "index.md"]
+            if len(images) != 1 or images[0].name not in text:
+                err(f"{rel}: a folder briefing shows the one image beside it, not {images}")
+            figures += 1
+            # Checked as the briefing it was made from.
+            text = re.sub(r"\n\n(!\[[^\n]*|```figure\n.*?\n```)(?=\n\n)", "", text, count=1, flags=re.S)
+            path = path.parent.with_suffix(".md")
         try:
             fm, body = split_front_matter(rel, text)
         except (ValueError, tomllib.TOMLDecodeError) as e:
@@ -972,8 +1110,12 @@ def check(out: Path) -> int:
         if n >= 40 and not 0.35 <= frac <= 0.65:
             err(f"summary fraction {frac:.2f}, want ~0.5")
 
+    want_figures = sum(has_figure(i) for i in range(n))
+    if figures != want_figures:
+        err(f"{figures} folder briefings with a figure, expected {want_figures}")
+
     dt_s = time.perf_counter() - t0
-    print(f"check: {n} briefings, {len(sources)} sources, {len(cited)} cited, "
+    print(f"check: {n} briefings ({figures} with a figure), {len(sources)} sources, {len(cited)} cited, "
           f"{n_summary} with summary, {len(code_hashes)} distinct code blocks ({dt_s:.2f}s)")
     if words:
         print(f"check: prose words min/median/max = {min(words)}/{statistics.median(words):.0f}/{max(words)}; "

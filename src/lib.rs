@@ -21,6 +21,7 @@ pub mod html;
 pub mod init;
 pub mod load;
 pub mod parse;
+pub mod raster;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
@@ -98,6 +99,8 @@ pub struct Report {
     pub briefings: usize,
     pub pages: usize,
     pub millis: u128,
+    /// Resized images taken from the site's cache, and made (`build`).
+    pub images: raster::CacheCounts,
 }
 
 impl Report {
@@ -217,6 +220,7 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
         briefings: prepared.as_ref().map_or(0, |p| p.site.briefings.len()),
         pages: prepared.as_ref().map_or(0, |p| p.site.pages.len()),
         millis: start.elapsed().as_millis(),
+        ..Report::default()
     })
 }
 
@@ -247,7 +251,8 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
                 preview: opts.publish.drafts || opts.publish.future,
                 hash_assets: true,
             },
-        );
+        )
+        .with_image_cache(raster::Cache::of_site(&opts.root));
         let mut timer = Timer::new();
         let search = opts
             .search
@@ -273,6 +278,7 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
         }
         report.briefings = p.site.briefings.len();
         report.pages = p.site.pages.len();
+        report.images = renderer.image_counts();
     }
     diag::sort(&mut diags);
     report.diagnostics = diags;

@@ -35,6 +35,89 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub kind: FileKind,
     pub text: String,
+    /// For a folder briefing, the files beside it.
+    pub bundle: Option<Bundle>,
+}
+
+impl SourceFile {
+    /// A content file of the site at `root`, read: with the files beside
+    /// it when it is a folder briefing.
+    pub fn new(root: &Path, path: PathBuf, kind: FileKind, text: String) -> SourceFile {
+        let bundle = is_folder_briefing(&path).then(|| bundle(root, &path));
+        SourceFile {
+            path,
+            kind,
+            text,
+            bundle,
+        }
+    }
+}
+
+/// The files beside a folder briefing's `index.md`, published next to its
+/// page: every file in its folder and the folders below, but markdown
+/// files and the folders of other folder briefings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bundle {
+    /// The folder, relative to the site root.
+    pub dir: PathBuf,
+    /// Sorted by name.
+    pub files: Vec<BundleFile>,
+}
+
+/// One file beside a folder briefing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleFile {
+    pub abs: PathBuf,
+    /// Relative to the site root, for diagnostics.
+    pub rel: PathBuf,
+    /// Relative to the briefing's folder, `/`-separated: where it is
+    /// published under the briefing's URL, and how the body names it.
+    pub name: String,
+}
+
+/// True if `rel` is the text of a folder briefing:
+/// `content/briefings/<folder>/…/index.md`.
+pub fn is_folder_briefing(rel: &Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> = rel.iter().collect();
+    parts.len() >= 4
+        && parts[0] == "content"
+        && parts[1] == "briefings"
+        && parts[parts.len() - 1] == "index.md"
+}
+
+/// The files beside the folder briefing `index` (relative to `root`). The
+/// walk's problems (unreadable folders, symlinks leading out) are not
+/// reported here: the walk of `content/` that found `index` reports them.
+pub fn bundle(root: &Path, index: &Path) -> Bundle {
+    let dir = index.parent().map(Path::to_path_buf).unwrap_or_default();
+    let found = walk(root, &root.join(&dir), &mut Vec::new());
+    // Folders below holding their own index.md are other briefings.
+    let others: Vec<&Path> = found
+        .iter()
+        .filter(|(_, rel)| {
+            rel.as_path() != index && rel.file_name().is_some_and(|n| n == "index.md")
+        })
+        .filter_map(|(_, rel)| rel.parent())
+        .collect();
+    let files = found
+        .iter()
+        .filter(|(_, rel)| rel.extension().is_none_or(|e| e != "md"))
+        .filter(|(_, rel)| !others.iter().any(|o| rel.starts_with(o)))
+        .filter_map(|(abs, rel)| {
+            let inside = rel.strip_prefix(&dir).ok()?;
+            let name = inside
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            Some(BundleFile {
+                abs: abs.clone(),
+                rel: rel.clone(),
+                name,
+            })
+        })
+        .collect();
+    Bundle { dir, files }
 }
 
 /// A file to copy verbatim into the output.
@@ -138,11 +221,15 @@ pub struct ContentFile {
 
 impl ContentFile {
     pub fn read(&self) -> Result<SourceFile, Diagnostic> {
-        read_text(&self.abs, &self.rel).map(|text| SourceFile {
-            path: self.rel.clone(),
-            kind: self.kind,
-            text,
-        })
+        // `abs` is the root joined with `rel`: the root is what is left
+        // of it without `rel`'s parts.
+        let root = self
+            .abs
+            .ancestors()
+            .nth(self.rel.iter().count())
+            .unwrap_or(Path::new(""));
+        read_text(&self.abs, &self.rel)
+            .map(|text| SourceFile::new(root, self.rel.clone(), self.kind, text))
     }
 }
 
@@ -313,6 +400,62 @@ mod tests {
             Some(FileKind::Sources)
         );
         assert_eq!(classify(Path::new("content/briefings/a.txt")), None);
+    }
+
+    #[test]
+    fn folder_briefings() {
+        assert!(is_folder_briefing(Path::new(
+            "content/briefings/a/index.md"
+        )));
+        assert!(is_folder_briefing(Path::new(
+            "content/briefings/2025/a/index.md"
+        )));
+        assert!(!is_folder_briefing(Path::new("content/briefings/index.md")));
+        assert!(!is_folder_briefing(Path::new(
+            "content/briefings/a/other.md"
+        )));
+        assert!(!is_folder_briefing(Path::new("content/pages/a/index.md")));
+    }
+
+    #[test]
+    fn a_bundle_is_every_file_beside_but_markdown_and_other_bundles() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "content/briefings/a/index.md",
+            "content/briefings/a/map.png",
+            "content/briefings/a/notes.md",
+            "content/briefings/a/data/table.csv",
+            "content/briefings/a/.map.png.swp",
+            "content/briefings/a/b/index.md",
+            "content/briefings/a/b/photo.jpg",
+        ] {
+            let path = root.join(f);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "x").unwrap();
+        }
+        let names = |index: &str| -> Vec<String> {
+            bundle(root, Path::new(index))
+                .files
+                .into_iter()
+                .map(|f| f.name)
+                .collect()
+        };
+        assert_eq!(
+            names("content/briefings/a/index.md"),
+            ["data/table.csv", "map.png"]
+        );
+        assert_eq!(names("content/briefings/a/b/index.md"), ["photo.jpg"]);
+        let file = ContentFile {
+            abs: root.join("content/briefings/a/b/index.md"),
+            rel: "content/briefings/a/b/index.md".into(),
+            kind: FileKind::Briefing,
+        };
+        let read = file.read().unwrap();
+        assert_eq!(
+            read.bundle.unwrap().files[0].abs,
+            root.join("content/briefings/a/b/photo.jpg")
+        );
     }
 
     #[test]

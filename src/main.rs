@@ -50,13 +50,23 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(1));
             }
+            let images = report.images;
             println!(
-                "built {} and {} ({} files) into {} in {} ms{}",
+                "built {} and {} ({} files) into {} in {} ms{}{}",
                 plural(report.briefings, "briefing"),
                 plural(report.pages, "page"),
                 report.outputs,
                 output.display(),
                 report.millis,
+                if images.hits + images.made > 0 {
+                    format!(
+                        "; {} resized, {} from the cache",
+                        plural(images.made, "image"),
+                        images.hits
+                    )
+                } else {
+                    String::new()
+                },
                 if report.warnings() > 0 {
                     format!(" with {}", counts(&report))
                 } else {

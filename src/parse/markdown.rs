@@ -15,10 +15,13 @@ use pulldown_cmark::{
     html,
 };
 
+mod figure;
+
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext};
 use crate::highlight::{self, Themes};
 use crate::html::escape_into;
+use crate::parse::bundle::{Colocated, Resized};
 pub use crate::parse::packed::PackedHtml;
 use crate::parse::sources::{Registry, Source};
 use crate::parse::{chart, citation};
@@ -58,6 +61,9 @@ pub struct Body {
     /// `html` as `href="brief-link:N"` and becomes the target's URL when
     /// the page is rendered (see [`CONTENT_LINK`]).
     pub links: Vec<ContentLink>,
+    /// The raster images beside a folder briefing that the body shows,
+    /// each once, with the resized copies its `srcset` names.
+    pub images: Vec<Resized>,
 }
 
 /// The href prefix of a link to another content file until rendering,
@@ -141,19 +147,30 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// What a body's document brings to its rendering besides its text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'f> {
+    /// The document's date, if it has one: citing a source published
+    /// after it is a warning (a briefing can only cite what existed when it
+    /// was written).
+    pub written: Option<PubDate>,
+    /// The files beside a folder briefing, which its relative images name
+    /// (`None` for any other document).
+    pub files: Option<&'f [Colocated]>,
+}
+
 /// Renders `body`, which starts at byte `offset` of the file in `ctx`;
-/// citations are numbered and checked against `registry`. `written` is
-/// the document's date, if it has one: citing a source published after it
-/// is a warning (a briefing can only cite what existed when it was written).
+/// citations are numbered and checked against `registry`.
 pub fn render(
     ctx: &FileContext,
     body: &str,
     offset: usize,
     registry: &Registry,
-    written: Option<PubDate>,
+    origin: Origin,
     themes: Themes,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
+    let Origin { written, files } = origin;
     // `[@…]` reaches us as a reference link without a definition: turn it
     // into a link to `cite:N`, N indexing the labels collected here.
     // The parser calls back while the renderer reads the labels, one event
@@ -182,6 +199,12 @@ pub fn render(
         labels: &labels,
         in_citation: false,
         in_image: 0,
+        files,
+        images: Vec::new(),
+        image: None,
+        images_shown: 0,
+        paragraph_start: None,
+        lone: None,
         deferred: Vec::new(),
         citations: Vec::new(),
         unresolved: Vec::new(),
@@ -233,6 +256,8 @@ struct OpenCode {
     /// the body), so a problem in a `chart` block is reported where it is
     /// written even in a list item or a quote.
     pieces: Vec<(usize, usize)>,
+    /// Body ranges of the text's lines, for a `figure` block's positions.
+    lines: Vec<Range<usize>>,
 }
 
 #[derive(PartialEq)]
@@ -282,6 +307,19 @@ struct HtmlWriter<'a, 'c> {
     in_citation: bool,
     /// Inside an image: its text is the alt text.
     in_image: usize,
+    /// The files beside a folder briefing (see [`render`]).
+    files: Option<&'c [Colocated]>,
+    /// The raster images shown, with their copies.
+    images: Vec<Resized>,
+    /// The image being read (see `figure.rs`).
+    image: Option<figure::OpenImage<'a>>,
+    /// Images shown outside footnotes: all but the first load lazily.
+    images_shown: usize,
+    /// Where the open paragraph starts in the emit target, and whether it
+    /// is the first paragraph (the summary).
+    paragraph_start: Option<(usize, bool)>,
+    /// An image that may be alone in the open paragraph: a figure.
+    lone: Option<figure::LoneImage>,
     deferred: Vec<DeferredCitation>,
     citations: Vec<CitedSource>,
     unresolved: Vec<String>,
@@ -320,7 +358,9 @@ impl<'a> HtmlWriter<'a, '_> {
     }
 
     fn emit(&mut self, event: Event<'a>) {
-        if let Some(h) = &mut self.heading {
+        if let Some(image) = &mut self.image {
+            image.inner.push(event);
+        } else if let Some(h) = &mut self.heading {
             h.inner.push(event);
         } else if let Some(name) = &self.current_def {
             self.footnote_defs
@@ -351,6 +391,7 @@ impl<'a> HtmlWriter<'a, '_> {
                 Event::Text(t) => {
                     code.pieces.push((code.text.len(), range.start));
                     code.text.push_str(&t);
+                    code.lines.push(range);
                 }
                 Event::End(TagEnd::CodeBlock) => self.close_code(),
                 _ => {}
@@ -381,6 +422,9 @@ impl<'a> HtmlWriter<'a, '_> {
                 }
             }
             _ => {}
+        }
+        if figure::image_event(self, &event, &range) {
+            return;
         }
         match event {
             Event::Start(Tag::Link {
@@ -422,6 +466,7 @@ impl<'a> HtmlWriter<'a, '_> {
                     text: String::new(),
                     start: range.start,
                     pieces: Vec::new(),
+                    lines: Vec::new(),
                 });
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
@@ -434,11 +479,16 @@ impl<'a> HtmlWriter<'a, '_> {
             Event::End(TagEnd::FootnoteDefinition) => self.current_def = None,
             Event::FootnoteReference(name) => self.footnote_reference(name),
             Event::Start(Tag::Paragraph) => {
-                if self.paragraph == ParagraphState::Before && self.current_def.is_none() {
+                let first = self.paragraph == ParagraphState::Before && self.current_def.is_none();
+                if first {
                     self.paragraph = ParagraphState::In;
                 }
+                self.paragraph_start = Some((self.target_len(), first));
+                self.lone = None;
                 self.emit(Event::Start(Tag::Paragraph));
             }
+            // An image alone in its paragraph became a figure.
+            Event::End(TagEnd::Paragraph) if self.close_figure() => {}
             Event::End(TagEnd::Paragraph) => {
                 if self.paragraph == ParagraphState::In && self.current_def.is_none() {
                     self.paragraph = ParagraphState::Done;
@@ -480,32 +530,6 @@ impl<'a> HtmlWriter<'a, '_> {
                     title,
                     id,
                 }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.check_url(dest_url, &range, "image");
-                if self.ctx.text[self.span(&range)].starts_with("![]") {
-                    let d = self
-                        .ctx
-                        .warning(self.span(&range), "image without alt text")
-                        .with_help("describe the image for readers who cannot see it: `![what it shows](…)`");
-                    self.diags.push(d);
-                }
-                self.in_image += 1;
-                self.emit(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::End(TagEnd::Image) => {
-                self.in_image = self.in_image.saturating_sub(1);
-                self.emit(Event::End(TagEnd::Image));
             }
             Event::Text(text) => {
                 self.words += count_words(&text);
@@ -809,6 +833,10 @@ impl<'a> HtmlWriter<'a, '_> {
 
     fn close_code(&mut self) {
         let Some(code) = self.code.take() else { return };
+        if code.lang.as_deref() == Some("figure") {
+            self.figure_block(&code.text, &code.lines, code.start);
+            return;
+        }
         if code.lang.as_deref() == Some(CHART_LANGUAGE) {
             self.chart(code);
             return;
@@ -1056,6 +1084,7 @@ impl<'a> HtmlWriter<'a, '_> {
             citations: self.citations,
             unresolved: self.unresolved,
             links: self.links,
+            images: self.images,
             headings: self.headings,
             first_paragraph: close_gaps(&self.first_paragraph),
             text: PackedHtml::pack(&self.text),
@@ -1333,7 +1362,7 @@ mod tests {
             body,
             0,
             &Registry::default(),
-            None,
+            Origin::default(),
             Themes::default(),
             &mut diags,
         );
@@ -1473,6 +1502,7 @@ mod tests {
             path: "content/sources.toml".into(),
             kind: crate::load::FileKind::Sources,
             text: "[reex]\ntitle = \"T\"\npublisher = \"REEx\"\n[ishook]\ntitle = \"U\"\npublisher = \"iShook\"\n".into(),
+            bundle: None,
         };
         crate::parse::sources::parse(&file, &mut Vec::new())
     }
@@ -1485,7 +1515,7 @@ mod tests {
             body,
             0,
             &registry(),
-            None,
+            Origin::default(),
             Themes::default(),
             &mut diags,
         );

@@ -7,6 +7,7 @@
 //! finished HTML. Every problem becomes a diagnostic; a file with errors
 //! yields no document but never stops the others.
 
+pub mod bundle;
 pub mod chart;
 pub mod citation;
 pub mod event;
@@ -63,8 +64,12 @@ pub struct Briefing {
     /// The story's events this briefing states (`[[event]]`).
     pub events: Vec<Event>,
     pub body: Body,
+    /// For a folder briefing, the files beside it, published next to its
+    /// page (sorted by name).
+    pub files: Vec<bundle::Colocated>,
     /// Changes whenever anything rendered from this file may change: a
-    /// hash of its text and of the sources it cites. `serve` compares it.
+    /// hash of its text, of the sources it cites and of the images it
+    /// shows. `serve` compares it.
     pub fingerprint: u64,
 }
 
@@ -437,7 +442,8 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{words}…")
 }
 
-/// Hash of a file's path and text and of the registry entries its body cites.
+/// Hash of a file's path and text, of the registry entries its body cites
+/// and of the images it shows (their sizes and copies' names).
 fn fingerprint(path: &std::path::Path, text: &str, body: &Body, registry: &Registry) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = foldhash::fast::FixedState::default().build_hasher();
@@ -446,6 +452,11 @@ fn fingerprint(path: &std::path::Path, text: &str, body: &Body, registry: &Regis
     text.hash(&mut h);
     for c in &body.citations {
         registry.get(&c.id).hash(&mut h);
+    }
+    // Not which file each is (an index, which a file added beside it
+    // shifts): what the page shows of it.
+    for image in &body.images {
+        (image.probe, &image.copies).hash(&mut h);
     }
     h.finish()
 }
@@ -460,6 +471,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     registry: &Registry,
     written: impl FnOnce(&T) -> Option<PubDate>,
     themes: Themes,
+    files: Option<&[bundle::Colocated]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(T, Body, usize)> {
     let split = match front_matter::split(ctx.text) {
@@ -503,7 +515,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
         split.body,
         split.body_start,
         registry,
-        written,
+        markdown::Origin { written, files },
         themes,
         diags,
     );
@@ -653,14 +665,23 @@ impl Fields<'_, '_> {
                 (value, at)
             }
             None => {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy())
-                    .unwrap_or_default();
+                // A folder briefing is named by its folder.
+                let folder = crate::load::is_folder_briefing(path);
+                let named = if folder {
+                    path.parent().and_then(|d| d.file_name())
+                } else {
+                    path.file_stem()
+                };
+                let stem = named.map(|s| s.to_string_lossy()).unwrap_or_default();
                 let value = slug::from_file_stem(&stem);
                 if value.is_empty() {
-                    let d = Diagnostic::error(path, "file name gives an empty slug")
-                        .with_help("rename the file, or set `slug = \"…\"` in the front matter");
+                    let (what, fix) = if folder {
+                        ("folder name", "rename the folder")
+                    } else {
+                        ("file name", "rename the file")
+                    };
+                    let d = Diagnostic::error(path, format!("{what} gives an empty slug"))
+                        .with_help(format!("{fix}, or set `slug = \"…\"` in the front matter"));
                     self.diags.push(d);
                     self.ok = false;
                 }
@@ -677,6 +698,7 @@ fn parse_briefing(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Briefing> {
     let ctx = FileContext::new(&file.path, &file.text);
+    let files = file.bundle.as_ref().map(|b| bundle::read(b, diags));
     let (raw, body, offset): (RawBriefing, Body, usize) = front_matter_and_body(
         &ctx,
         &BRIEFING_SCHEMA,
@@ -686,6 +708,7 @@ fn parse_briefing(
             PubDate::from_toml(date.get_ref()).ok()
         },
         themes,
+        files.as_deref(),
         diags,
     )?;
     let mut f = Fields {
@@ -744,6 +767,7 @@ fn parse_briefing(
         corrections,
         events,
         body,
+        files: files.unwrap_or_default(),
     })
     .filter(|_| ok)
 }
@@ -958,7 +982,7 @@ fn parse_page(
 ) -> Option<Page> {
     let ctx = FileContext::new(&file.path, &file.text);
     let (raw, body, offset): (RawPage, Body, usize) =
-        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, |_| None, themes, diags)?;
+        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, |_| None, themes, None, diags)?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -999,8 +1023,15 @@ fn parse_explainer(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ExplainerIntro> {
     let ctx = FileContext::new(&file.path, &file.text);
-    let (raw, body, offset): (RawExplainer, Body, usize) =
-        front_matter_and_body(&ctx, &EXPLAINER_SCHEMA, registry, |_| None, themes, diags)?;
+    let (raw, body, offset): (RawExplainer, Body, usize) = front_matter_and_body(
+        &ctx,
+        &EXPLAINER_SCHEMA,
+        registry,
+        |_| None,
+        themes,
+        None,
+        diags,
+    )?;
     let mut f = Fields {
         ctx: &ctx,
         offset,

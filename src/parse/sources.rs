@@ -363,6 +363,7 @@ mod tests {
             path: "content/sources.toml".into(),
             kind: crate::load::FileKind::Sources,
             text: text.into(),
+            bundle: None,
         };
         let mut diags = Vec::new();
         let r = parse(&file, &mut diags);

@@ -11,11 +11,13 @@
 //! their keys side by side: `list` (home, archive, tags), `briefing`,
 //! `page` (standalone, search, 404), `source`, `explainer`, `snapshot`
 //! (the explainer on a past day), `timeline` (page and feed), `feed`
-//! (feeds, sitemap, robots), `asset` (syntax.css, static files). `keys` holds the
+//! (feeds, sitemap, robots), `asset` (syntax.css, static files), `bundle`
+//! (the files and resized images of folder briefings). `keys` holds the
 //! key parts they share; `context` documents what templates receive.
 
 mod asset;
 mod briefing;
+mod bundle;
 pub mod context;
 mod explainer;
 mod feed;
@@ -102,6 +104,11 @@ pub enum Job {
     SyntaxCss,
     /// A static file, by index into the renderer's assets.
     Static(usize),
+    /// A file beside a folder briefing: (briefing, file).
+    File(usize, usize),
+    /// A resized copy of an image a folder briefing shows: (briefing,
+    /// image of its body, copy).
+    Copy(usize, usize, usize),
 }
 
 /// How to render, beyond what the site says.
@@ -160,6 +167,8 @@ pub struct Renderer<'a> {
     assets: Vec<(String, Asset)>,
     /// Hashes of `summaries`, computed once when `serve` first asks for keys.
     summary_keys: std::sync::OnceLock<Vec<u64>>,
+    /// Resized images from earlier runs; counts what it served and made.
+    images: crate::raster::Cache,
 }
 
 /// Briefing summaries and their keys kept between `serve` rebuilds, by
@@ -247,7 +256,20 @@ impl<'a> Renderer<'a> {
             newest_first: (0..site.briefings.len()).collect(),
             assets,
             summary_keys: std::sync::OnceLock::new(),
+            images: crate::raster::Cache::default(),
         }
+    }
+
+    /// Takes resized images from `cache` and keeps those it makes there
+    /// (without one, every image is resized).
+    pub fn with_image_cache(mut self, cache: crate::raster::Cache) -> Self {
+        self.images = cache;
+        self
+    }
+
+    /// How many resized images came from the cache, and were made, so far.
+    pub fn image_counts(&self) -> crate::raster::CacheCounts {
+        self.images.counts()
     }
 
     /// Like [`Renderer::new`], but takes the summaries of briefings that
@@ -291,6 +313,9 @@ impl<'a> Renderer<'a> {
         let per = site.config.paginate_by;
         jobs.extend((1..=pages_for(site.briefings.len(), per)).map(Job::Home));
         jobs.extend((0..site.briefings.len()).map(Job::Briefing));
+        for i in 0..site.briefings.len() {
+            self.bundle_jobs(i, &mut jobs);
+        }
         jobs.extend([
             Job::Archive,
             Job::Tags,
@@ -373,6 +398,10 @@ impl<'a> Renderer<'a> {
             Job::TimelineFeed => "timeline/atom.xml".into(),
             Job::SyntaxCss => "syntax.css".into(),
             Job::Static(i) => self.assets[i].0.clone(),
+            Job::File(i, f) => self.bundle_path(i, &self.site.briefings[i].files[f].name),
+            Job::Copy(i, k, c) => {
+                self.bundle_path(i, &self.site.briefings[i].body.images[k].copies[c].name)
+            }
         }
     }
 
@@ -444,6 +473,8 @@ impl<'a> Renderer<'a> {
         search: Option<&crate::search::Builder>,
         diags: &mut Vec<Diagnostic>,
     ) -> io::Result<usize> {
+        // Image copies first, each image's together: decoded once.
+        let jobs = self.render_copies(jobs, sink, diags)?;
         // Search ids: searchable pages numbered in job order (briefings
         // newest first), the same in every build of the same site.
         let mut next_id = 0u32;
@@ -536,6 +567,8 @@ impl<'a> Renderer<'a> {
             Job::TimelineFeed => self.timeline_feed(),
             Job::SyntaxCss => Ok(self.syntax_css()),
             Job::Static(i) => self.static_file(i),
+            Job::File(i, f) => self.bundle_file(i, f),
+            Job::Copy(i, k, c) => self.image_copy(i, k, c),
         }
     }
 
@@ -566,6 +599,8 @@ impl<'a> Renderer<'a> {
             Job::Author(a, n) => self.author_key(a, n, parts),
             Job::AuthorFeed(a) => self.author_feed_key(a, parts),
             Job::Corrections | Job::CorrectionsFeed => self.corrections_key(job, parts),
+            Job::File(i, f) => self.bundle_file_key(i, f, parts),
+            Job::Copy(i, k, c) => self.image_copy_key(i, k, c, parts),
         }
     }
 

@@ -3,6 +3,9 @@
 //!
 //! - A changed content file is re-read; if its text is unchanged (an editor
 //!   touched it) nothing happens. Otherwise only it is re-parsed.
+//! - A file added, changed or removed beside a folder briefing re-parses
+//!   that briefing's `index.md` (its images' sizes and hashes are in its
+//!   page).
 //! - A changed registry re-parses only the documents citing a source whose
 //!   entry changed (their citation tooltips embed it) or that had errors.
 //! - A theme change reloads templates without re-parsing content.
@@ -61,6 +64,8 @@ pub struct Update {
     /// Every searchable page's URL, when that set changed: pages not in it
     /// leave the search index.
     pub search_urls: Option<Vec<String>>,
+    /// Resized images the rendered jobs took from the cache, and made.
+    pub images: crate::raster::CacheCounts,
 }
 
 /// How many outputs of each kind an update rendered.
@@ -70,12 +75,15 @@ pub struct RenderedCounts {
     pub lists: usize,
     pub feeds: usize,
     pub pages: usize,
+    /// Static files, and the files beside folder briefings.
     pub statics: usize,
+    /// Resized copies of images.
+    pub images: usize,
 }
 
 impl RenderedCounts {
     pub fn total(&self) -> usize {
-        self.briefings + self.lists + self.feeds + self.pages + self.statics
+        self.briefings + self.lists + self.feeds + self.pages + self.statics + self.images
     }
 }
 
@@ -220,6 +228,12 @@ impl Workspace {
                 }
             }
         }
+        // A file beside a folder briefing (added, changed or removed), or
+        // a folder below it, changes what the briefing publishes and shows:
+        // its index.md is read again, with the files beside it.
+        for rel in &content {
+            reparse.extend(self.bundles_changed_by(&root, rel));
+        }
         let mut removed = false;
         let walk_diags_before = self.files.diags.clone();
         let mut files_to_parse: Vec<SourceFile> = Vec::new();
@@ -273,11 +287,7 @@ impl Workspace {
                         .get(&rel)
                         .is_some_and(|e| e.text_hash == hash_of(&text));
                     if !unchanged || reparse.contains(&rel) {
-                        files_to_parse.push(SourceFile {
-                            path: rel.clone(),
-                            kind,
-                            text,
-                        });
+                        files_to_parse.push(SourceFile::new(&root, rel.clone(), kind, text));
                     }
                 }
                 Err(d) => {
@@ -297,11 +307,7 @@ impl Workspace {
         for rel in reparse {
             let abs = root.join(&rel);
             if let (Some(kind), Ok(text)) = (load::classify(&rel), load::read_text(&abs, &rel)) {
-                files_to_parse.push(SourceFile {
-                    path: rel,
-                    kind,
-                    text,
-                });
+                files_to_parse.push(SourceFile::new(&root, rel, kind, text));
             }
         }
         // Nothing read differs from what was built (an editor touched a
@@ -322,6 +328,61 @@ impl Workspace {
         let mut update = self.rebuild()?;
         update.reparsed = reparsed;
         Ok(update)
+    }
+
+    /// The folder briefings (their `index.md`) whose files a change at
+    /// `rel` may have changed. A file saved with the bytes it had changes
+    /// none; another briefing's text changes none, unless it is an
+    /// `index.md` that came or went (the folder it names leaves or joins
+    /// the bundles around it).
+    fn bundles_changed_by(&self, root: &Path, rel: &Path) -> Vec<PathBuf> {
+        // Innermost first.
+        let enclosing: Vec<PathBuf> = rel
+            .ancestors()
+            .skip(1)
+            .map(|dir| dir.join("index.md"))
+            .filter(|index| index != rel && load::is_folder_briefing(index))
+            .filter(|index| self.files.value.contains_key(index))
+            .collect();
+        let abs = root.join(rel);
+        if !abs.is_file() {
+            return enclosing;
+        }
+        if rel.extension().is_some_and(|e| e == "md") {
+            let known = self.files.value.contains_key(rel);
+            let is_index = rel.file_name().is_some_and(|n| n == "index.md");
+            return if is_index && !known {
+                enclosing
+            } else {
+                Vec::new()
+            };
+        }
+        // A file belongs to the innermost folder briefing around it.
+        let Some(index) = enclosing.into_iter().next() else {
+            return Vec::new();
+        };
+        let dir = index.parent().unwrap_or(Path::new(""));
+        let name = rel
+            .strip_prefix(dir)
+            .map(|p| {
+                p.iter()
+                    .map(|c| c.to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default();
+        let recorded = match &self.files.value[&index].parsed.doc {
+            Some(parse::Document::Briefing(b)) => {
+                b.files.iter().find(|f| f.name == name).map(|f| f.hash)
+            }
+            _ => None,
+        };
+        let now = parse::bundle::file_hash(&abs).ok();
+        if recorded.is_some() && recorded == now {
+            Vec::new()
+        } else {
+            vec![index]
+        }
     }
 
     fn reload_all(&mut self) -> Result<(), Error> {
@@ -386,6 +447,7 @@ impl Workspace {
                 path: rel,
                 kind: FileKind::Authors,
                 text,
+                bundle: None,
             })
         });
         let new = parse::authors(file, &mut self.authors.diags);
@@ -406,6 +468,7 @@ impl Workspace {
                 path: rel,
                 kind: FileKind::Sources,
                 text,
+                bundle: None,
             })
         });
         let new = parse::registry(file, &mut self.registry.diags);
@@ -491,7 +554,8 @@ impl Workspace {
             self.statics.value.clone(),
             render_options(self.opts.publish),
             &mut self.built.summaries,
-        );
+        )
+        .with_image_cache(crate::raster::Cache::of_site(&self.opts.root));
         timer.lap("renderer");
         let parts = renderer.key_parts(self.theme.value.key);
         let planned: Vec<(Job, String)> = renderer.plan(&mut diags);
@@ -518,6 +582,7 @@ impl Workspace {
             })?;
         let mut update = Update {
             rendered: counts(&stale),
+            images: renderer.image_counts(),
             ..Update::default()
         };
         let fresh = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -646,7 +711,8 @@ fn counts(jobs: &[(Job, String)]) -> RenderedCounts {
             | Job::Timeline
             | Job::NotFound
             | Job::Search => c.pages += 1,
-            Job::Static(_) | Job::SyntaxCss => c.statics += 1,
+            Job::Static(_) | Job::SyntaxCss | Job::File(..) => c.statics += 1,
+            Job::Copy(..) => c.images += 1,
         }
     }
     c

@@ -19,6 +19,7 @@ const ORDER: &[&str] = &[
     "chart",
     "highlight",
     "toml_input",
+    "raster",
     // The pipeline's stages, in order.
     "config",
     "load",

@@ -9,6 +9,7 @@ mod citations;
 mod cli;
 mod diagnostics;
 mod explainer;
+mod figures;
 mod hostile;
 mod layout;
 mod markdown;

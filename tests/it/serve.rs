@@ -263,6 +263,22 @@ struct Brf {
     corrections: Vec<(String, String)>,
     /// Files of other briefings it links to (`content/briefings/…`).
     links: Vec<String>,
+    /// A folder briefing's files beside its `index.md`: name -> bytes.
+    files: BTreeMap<String, Vec<u8>>,
+    /// Files the body shows after its paragraphs, as an image alone in its
+    /// paragraph (even places) or a fenced figure block (odd).
+    figures: Vec<String>,
+}
+
+impl Brf {
+    fn is_folder(&self) -> bool {
+        self.file.ends_with("/index.md")
+    }
+
+    /// The folder of a folder briefing.
+    fn dir(&self) -> &str {
+        &self.file[..self.file.rfind('/').unwrap()]
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -349,6 +365,8 @@ fn brf(file: &str, title: &str, date: &str, tags: &[&str], paras: &[&str], deal:
         authors: Vec::new(),
         corrections: Vec::new(),
         links: Vec::new(),
+        files: BTreeMap::new(),
+        figures: Vec::new(),
     }
 }
 
@@ -526,6 +544,16 @@ fn briefing_text(b: &Brf) -> String {
             target.trim_start_matches("content/")
         );
     }
+    for (i, name) in b.figures.iter().enumerate() {
+        if i % 2 == 0 {
+            let _ = write!(s, "\n![Figure {name}]({name} \"Caption of {name}\")\n");
+        } else {
+            let _ = write!(
+                s,
+                "\n```figure\nsrc = {name:?}\nalt = \"Figure {name}\"\ncaption = \"Caption of *{name}*.\"\ncredit = \"Photo: test\"\n```\n"
+            );
+        }
+    }
     if matches!(b.broken, Some(Breakage::UnknownCitation)) {
         s.push_str("\nThis cites a source that does not exist [@no-such-source].\n");
     }
@@ -604,6 +632,11 @@ impl Model {
                 let _ = writeln!(toml, "[{id}]\nname = {name:?}\n");
             }
             put("content/authors.toml", toml);
+        }
+        for b in &self.briefings {
+            for (name, bytes) in &b.files {
+                f.insert(format!("{}/{name}", b.dir()), bytes.clone());
+            }
         }
         for (path, bytes) in self.theme.iter() {
             f.insert(path.clone(), bytes.clone());
@@ -697,9 +730,27 @@ fn citation_ids(text: &str) -> Vec<String> {
 
 fn effective_slug(b: &Brf) -> String {
     b.slug.clone().unwrap_or_else(|| {
-        let name = b.file.rsplit('/').next().unwrap();
+        let path = if b.is_folder() { b.dir() } else { &b.file };
+        let name = path.rsplit('/').next().unwrap();
         brief::slug::from_file_stem(name.trim_end_matches(".md"))
     })
+}
+
+/// A small PNG, its colour and size from `n`: wider than 480 pixels (one
+/// resized copy) but for every fourth, which is smaller (none).
+fn test_png(n: u32) -> Vec<u8> {
+    let width = if n.is_multiple_of(4) {
+        300
+    } else {
+        481 + n % 200
+    };
+    let img = image::RgbImage::from_fn(width, 120, |x, y| {
+        image::Rgb([(n % 256) as u8, (x % 256) as u8, (y * 2) as u8])
+    });
+    let mut out = Vec::new();
+    img.write_with_encoder(image::codecs::png::PngEncoder::new(&mut out))
+        .unwrap();
+    out
 }
 
 fn page_slug(p: &Pg) -> String {
@@ -781,6 +832,9 @@ enum Kind {
     Touch,
     FolderIn,
     FolderOut,
+    Folderize,
+    ImageBytes,
+    Colocated,
 }
 
 /// How often each kind of edit is drawn.
@@ -811,6 +865,9 @@ const WEIGHTS: &[(Kind, usize)] = &[
     (Kind::Touch, 4),
     (Kind::FolderIn, 1),
     (Kind::FolderOut, 1),
+    (Kind::Folderize, 6),
+    (Kind::ImageBytes, 4),
+    (Kind::Colocated, 4),
 ];
 
 fn draw_kind(rng: &mut Rng) -> Kind {
@@ -980,6 +1037,8 @@ fn new_briefing(m: &mut Model, rng: &mut Rng, dir: &str) -> Brf {
         authors: Vec::new(),
         corrections: Vec::new(),
         links: Vec::new(),
+        files: BTreeMap::new(),
+        figures: Vec::new(),
     }
 }
 
@@ -1230,6 +1289,9 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
         Kind::Rename => {
             let n = m.unique();
             let b = &m.briefings[bi];
+            if b.is_folder() {
+                skip!("a folder briefing (its folder moves with FolderOut)");
+            }
             let name = b.file.rsplit('/').next().unwrap().to_string();
             let dir = b.file[..b.file.len() - name.len() - 1].to_string();
             let stem_slug = brief::slug::from_file_stem(name.trim_end_matches(".md"));
@@ -1607,6 +1669,12 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
             fx.folder = Some(dir);
             d
         }
+        Kind::Folderize | Kind::ImageBytes | Kind::Colocated => {
+            match apply_figure(m, edit.kind, bi, rng) {
+                Ok(d) => d,
+                Err(why) => skip!(why),
+            }
+        }
         Kind::FolderOut => {
             let dirs: BTreeSet<String> = m
                 .briefings
@@ -1634,6 +1702,116 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
     };
     fx.desc = desc;
     fx
+}
+
+/// The figure edits: a briefing becomes a folder briefing showing an
+/// image, an image's bytes change, a file beside a briefing comes or goes.
+fn apply_figure(
+    m: &mut Model,
+    kind: Kind,
+    bi: usize,
+    rng: &mut Rng,
+) -> Result<String, &'static str> {
+    if m.briefings.is_empty() {
+        return Err("no briefing");
+    }
+    let n = m.unique();
+    match kind {
+        Kind::Folderize => {
+            let b = &m.briefings[bi];
+            if b.is_folder() {
+                return Err("already a folder briefing");
+            }
+            let to = format!("{}/index.md", b.file.trim_end_matches(".md"));
+            if m.briefings.iter().any(|x| x.file == to) {
+                return Err("target exists");
+            }
+            let b = &mut m.briefings[bi];
+            let from = std::mem::replace(&mut b.file, to);
+            let name = format!("photo-{n}.png");
+            b.files.insert(name.clone(), test_png(n));
+            if rng.chance(70) {
+                b.figures.push(name.clone());
+            }
+            Ok(format!("{from} -> {} with {name}", b.file))
+        }
+        Kind::ImageBytes => {
+            let images: Vec<(usize, String)> = m
+                .briefings
+                .iter()
+                .enumerate()
+                .flat_map(|(i, b)| {
+                    b.files
+                        .keys()
+                        .filter(|k| k.ends_with(".png"))
+                        .map(move |k| (i, k.clone()))
+                })
+                .collect();
+            if images.is_empty() {
+                return Err("no image");
+            }
+            let (i, name) = rng.pick(&images).clone();
+            let b = &mut m.briefings[i];
+            b.files.insert(name.clone(), test_png(n));
+            Ok(format!("{}: new bytes for {name}", b.dir()))
+        }
+        _ => {
+            let folders: Vec<usize> = (0..m.briefings.len())
+                .filter(|&i| m.briefings[i].is_folder())
+                .collect();
+            if folders.is_empty() {
+                return Err("no folder briefing");
+            }
+            let i = *rng.pick(&folders);
+            let b = &mut m.briefings[i];
+            let names: Vec<String> = b.files.keys().cloned().collect();
+            match rng.below(4) {
+                0 if !names.is_empty() => {
+                    // Possibly one the body shows: an error until repaired.
+                    let name = rng.pick(&names).clone();
+                    b.files.remove(&name);
+                    Ok(format!(
+                        "{}: remove {name} (shown: {})",
+                        b.dir(),
+                        b.figures.contains(&name)
+                    ))
+                }
+                1 => {
+                    let name = format!("data/table-{n}.csv");
+                    b.files.insert(
+                        name.clone(),
+                        format!(
+                            "a,b
+{n},1
+"
+                        )
+                        .into_bytes(),
+                    );
+                    Ok(format!("{}: add {name}", b.dir()))
+                }
+                2 if !names.is_empty() => {
+                    let name = rng.pick(&names).clone();
+                    if !name.ends_with(".png") || b.figures.contains(&name) {
+                        return Err("not an image, or shown already");
+                    }
+                    b.figures.push(name.clone());
+                    Ok(format!("{}: show {name}", b.dir()))
+                }
+                _ => {
+                    let name = format!("extra-{n}.png");
+                    b.files.insert(name.clone(), test_png(n));
+                    if rng.chance(50) {
+                        b.figures.push(name.clone());
+                    }
+                    Ok(format!(
+                        "{}: add {name} (shown: {})",
+                        b.dir(),
+                        b.figures.contains(&name)
+                    ))
+                }
+            }
+        }
+    }
 }
 
 /// Undoes every breakage, so the site builds: the last step of every case.
@@ -1669,6 +1847,10 @@ fn repair(m: &mut Model) -> String {
             let n = m.unique();
             m.pages[i].slug = Some(format!("page-{n}"));
         }
+    }
+    for b in &mut m.briefings {
+        let files = &b.files;
+        b.figures.retain(|name| files.contains_key(name));
     }
     m.sources_broken = false;
     m.template_broken = false;
@@ -2286,6 +2468,7 @@ fn counts(
         feeds,
         pages,
         statics,
+        images: 0,
     }
 }
 
@@ -2789,4 +2972,96 @@ fn a_file_unreadable_at_the_start_converges_when_saved_readable() {
 fn the_content_folder_moved_away_and_back_converges_at_each_step() {
     let mut s = Served::open();
     move_away_and_back(&mut s, "content");
+}
+
+#[test]
+fn editing_an_image_re_renders_the_pages_that_show_it_and_its_copies() {
+    let mut s = Served::open();
+    // Alpha (the oldest, tagged minerals) becomes a folder briefing showing
+    // a 488-pixel photo: one copy, 480 wide.
+    let paths = s.save(|m| {
+        let b = &mut m.briefings[0];
+        b.file = "content/briefings/2025-06-01-alpha/index.md".into();
+        b.files.insert("photo.png".into(), test_png(7));
+        b.figures.push("photo.png".into());
+    });
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
+    assert_eq!(u.images.made, 1);
+    let copy = |u: &Update| -> Vec<String> {
+        u.changed
+            .iter()
+            .filter(|p| p.starts_with("briefings/alpha/photo-480w."))
+            .cloned()
+            .collect()
+    };
+    let first_copy = copy(&u);
+    assert_eq!(first_copy.len(), 1, "{:?}", u.changed);
+    s.assert_equals_full_build();
+
+    // New bytes: its page (new sizes and copy names), the two feeds that
+    // carry its content, the file itself and its one copy; not the
+    // neighbours or lists, which show its summary.
+    let paths = s.save(|m| {
+        m.briefings[0].files.insert("photo.png".into(), test_png(9));
+    });
+    assert_eq!(
+        paths,
+        [s.site.path("content/briefings/2025-06-01-alpha/photo.png")]
+    );
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
+    assert_eq!(u.reparsed, 1);
+    let expected = RenderedCounts {
+        images: 1,
+        ..counts(1, 0, 2, 0, 1)
+    };
+    assert_eq!(u.rendered, expected);
+    assert_eq!((u.images.made, u.images.hits), (1, 0));
+    let second_copy = copy(&u);
+    assert_ne!(first_copy, second_copy);
+    for path in [
+        "atom.xml",
+        "briefings/alpha/index.html",
+        "briefings/alpha/photo.png",
+        "tags/minerals/atom.xml",
+        &first_copy[0],
+        &second_copy[0],
+    ] {
+        assert!(
+            u.changed.iter().any(|c| c == path),
+            "{path} not in {:?}",
+            u.changed
+        );
+    }
+    assert_eq!(u.changed.len(), 6, "{:?}", u.changed);
+    s.assert_equals_full_build();
+
+    // The same bytes saved again: nothing.
+    let path = s.touch("content/briefings/2025-06-01-alpha/photo.png");
+    let u = s.update(&[path]);
+    assert_eq!((u.reparsed, u.rendered.total(), u.changed.len()), (0, 0, 0));
+
+    // A file added beside it is published, alone; removed, it is gone.
+    let paths = s.save(|m| {
+        m.briefings[0]
+            .files
+            .insert("data.csv".into(), b"a,b\n".to_vec());
+    });
+    let u = s.update(&paths);
+    assert_eq!(u.reparsed, 1);
+    assert_eq!(u.rendered, counts(0, 0, 0, 0, 1));
+    assert_eq!(u.changed, ["briefings/alpha/data.csv"]);
+    let paths = s.save(|m| {
+        m.briefings[0].files.remove("data.csv");
+    });
+    let u = s.update(&paths);
+    assert_eq!(u.rendered.total(), 0);
+    assert_eq!(u.changed, ["briefings/alpha/data.csv"]);
+    s.assert_equals_full_build();
+
+    // serve started again on the same site resizes nothing: the copy is
+    // in the site's cache.
+    let (_, first) = Workspace::open(s.opts.clone()).expect("the workspace opens");
+    assert_eq!((first.images.made, first.images.hits), (0, 1));
 }
