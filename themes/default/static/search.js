@@ -12,7 +12,7 @@ if (box) {
   const filters = box.querySelector(".search__filters");
   const kinds = box.querySelector(".search__kinds");
   const tagSelect = box.querySelector("#search-tag");
-  const KIND_LABELS = { briefing: "Briefings", source: "Sources", explainer: "Explainer", page: "Pages" };
+  const KIND_LABELS = { briefing: "Briefings", source: "Sources", explainer: "Explainer", timeline: "Timeline", page: "Pages" };
 
   let pagefind;
   try {
