@@ -3,7 +3,7 @@
 // Each check prints every problem it finds (page, problem) and fails when
 // there is any; page types and feeds not built yet are printed as pending.
 import { after, before, describe, test } from 'node:test';
-import { PAGE_TYPES, PENDING_TYPES } from './lib/config.mjs';
+import { CONTENT_TYPES, PAGE_TYPES, PENDING_TYPES } from './lib/config.mjs';
 import { checkAccessibility, checkLayout, checkNoJs, launchBrowser, missingPageVisit, visitsFor } from './lib/browser.mjs';
 import { checkFeeds, checkSitemap } from './lib/feeds.mjs';
 import { assertNoProblems, note, prepareSite } from './lib/gate.mjs';
@@ -105,6 +105,7 @@ describe('publication (the repository\'s own site)', () => {
       const rel = site.served.pages.representative.get(def.type);
       if (rel) rels.push(rel);
       else if (PENDING_TYPES.includes(def.type)) note(t, [`PENDING: no-JavaScript check of '${def.type}' (${def.url}): not built yet`]);
+      else if (CONTENT_TYPES.includes(def.type)) note(t, [`NOTE: no '${def.type}' page (${def.url}) in this site's content`]);
       else problems.push({ page: def.url, problem: `[no JavaScript] page type '${def.type}' is missing from the output` });
     }
     note(t, [`without JavaScript: ${rels.join(', ')}`]);

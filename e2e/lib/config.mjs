@@ -16,9 +16,15 @@
 // committed generator now builds sources and the explainer.)
 export const PENDING_TYPES = [];
 
+// Page types a site has only when its content asks for them: a site
+// without any [[event]] has no timeline. Missing from a site, they are
+// printed as a note instead of failing; e2e/story.test.mjs builds a fixture
+// that has them and requires every type.
+export const CONTENT_TYPES = ['timeline'];
+
 // First path segments that belong to generated sections, not to standalone
 // pages (/<slug>/).
-const RESERVED = new Set(['briefings', 'tags', 'sources', 'explainer', 'search', 'page']);
+const RESERVED = new Set(['briefings', 'tags', 'sources', 'explainer', 'timeline', 'search', 'page']);
 
 // Every page type of a built site, in the order they are reported. `pattern`
 // is matched against the page's path relative to the output directory
@@ -34,6 +40,9 @@ export const PAGE_TYPES = [
   { type: 'source-list', url: '/sources/', pattern: /^sources\/index\.html$/ },
   { type: 'source', url: '/sources/<id>/', pattern: /^sources\/(?!page\/)[^/]+\/index\.html$/ },
   { type: 'explainer', url: '/explainer/', pattern: /^explainer\/index\.html$/, noJs: true },
+  // The explainer as it stood at the end of a day it changed.
+  { type: 'snapshot', url: '/explainer/<YYYY-MM-DD>/', pattern: /^explainer\/\d{4}-\d{2}-\d{2}\/index\.html$/, noJs: true },
+  { type: 'timeline', url: '/timeline/', pattern: /^timeline\/index\.html$/, noJs: true },
   {
     type: 'page',
     url: '/<slug>/',
@@ -53,6 +62,8 @@ export const PAGINATED = /(^|\/)page\/\d+\/index\.html$/;
 export const REQUIRED_FEEDS = [
   { path: 'atom.xml' },
   { path: 'explainer/atom.xml', pendingWith: 'explainer' },
+  // Required when the site has a timeline (CONTENT_TYPES).
+  { path: 'timeline/atom.xml', withPage: 'timeline/index.html' },
 ];
 
 // Viewports for the layout check.

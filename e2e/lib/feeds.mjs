@@ -136,6 +136,7 @@ export function checkFeeds(outDir, baseUrl, { pendingTypes = PENDING_TYPES } = {
   }
   for (const f of required.values()) {
     if (fileSet.has(f.path)) continue;
+    if (f.withPage && !fileSet.has(f.withPage)) continue;
     if (f.pendingWith && pendingTypes.includes(f.pendingWith)) {
       pending.push(`feed ${f.path} is not built yet: pending with page type '${f.pendingWith}' (PENDING_TYPES)`);
     } else {

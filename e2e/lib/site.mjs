@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PAGE_TYPES, PAGINATED, PENDING_TYPES } from './config.mjs';
+import { CONTENT_TYPES, PAGE_TYPES, PAGINATED, PENDING_TYPES } from './config.mjs';
 
 export const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = path.resolve(E2E_DIR, '..');
@@ -122,10 +122,11 @@ export function classifyPages(outDir) {
 
 /**
  * Check: every page type is present in the output. Missing types fail,
- * except pending ones, which are returned in `pending` (to be printed).
+ * except pending ones, which are returned in `pending` (to be printed), and
+ * types the site's content does not call for (`contentTypes`), noted.
  * `notes` lists pending types that now exist (to be removed from PENDING_TYPES).
  */
-export function checkPageTypes(outDir, { pendingTypes = PENDING_TYPES } = {}) {
+export function checkPageTypes(outDir, { pendingTypes = PENDING_TYPES, contentTypes = CONTENT_TYPES } = {}) {
   const { byType } = classifyPages(outDir);
   const problems = [];
   const pending = [];
@@ -133,7 +134,9 @@ export function checkPageTypes(outDir, { pendingTypes = PENDING_TYPES } = {}) {
   for (const t of PAGE_TYPES) {
     const found = byType.get(t.type) ?? [];
     const isPending = pendingTypes.includes(t.type);
-    if (found.length === 0 && isPending) {
+    if (found.length === 0 && contentTypes.includes(t.type)) {
+      notes.push(`page type '${t.type}' (${t.url}) is not in this site: its content has nothing for it (CONTENT_TYPES)`);
+    } else if (found.length === 0 && isPending) {
       pending.push(`page type '${t.type}' (${t.url}) is not built yet: pending (listed in PENDING_TYPES)`);
     } else if (found.length === 0) {
       problems.push({

@@ -211,22 +211,36 @@ impl Renderer<'_> {
         let deal = &site.deal;
         let snapshot = &site.snapshots[k];
         let source = |id: &String| site.registry.index_of(id).map(|i| parts.sources[i]);
+        // Each point as it stood: that version, the briefing that first
+        // stated it and the one that last changed it by then.
         let then: Vec<_> = snapshot
             .versions
             .iter()
-            .zip(&deal.points)
-            .map(|(&v, point)| {
+            .enumerate()
+            .map(|(p, &v)| {
                 v.map(|v| {
-                    let versions = &point.versions[..=v];
-                    let named: Vec<u64> = versions
+                    let point = &deal.points[p];
+                    let version = &point.versions[v];
+                    let last = deal
+                        .changes
                         .iter()
-                        .map(|x| self.summary_key(x.briefing))
-                        .collect();
-                    let sources: Vec<_> = versions[v].cite.iter().map(source).collect();
-                    (&point.id, versions, named, sources)
+                        .rev()
+                        .find(|c| c.point == p && c.version <= v)
+                        .map_or(0, |c| c.version);
+                    let sources: Vec<_> = version.cite.iter().map(source).collect();
+                    (
+                        &point.id,
+                        version,
+                        self.summary_key(point.versions[0].briefing),
+                        last,
+                        self.summary_key(point.versions[last].briefing),
+                        sources,
+                    )
                 })
             })
             .collect();
+        // The day's changes, with what their entries show of the version
+        // before.
         let changes: Vec<_> = snapshot
             .changes
             .iter()
@@ -234,9 +248,14 @@ impl Renderer<'_> {
                 let change = &deal.changes[c];
                 let point = &deal.points[change.point];
                 let v = change.version;
+                let prev = v
+                    .checked_sub(1)
+                    .map(|p| &point.versions[p])
+                    .map(|p| (&p.text, &p.text_html, p.kind));
                 (
                     change,
-                    &point.versions[v.saturating_sub(1)..=v],
+                    prev,
+                    &point.versions[v],
                     self.summary_key(point.versions[v].briefing),
                 )
             })

@@ -4,8 +4,9 @@
 //! key changed ([`brief::render::keys`]). Two kinds of proof that it is right:
 //!
 //! - **The differential test** applies random edit sequences to a fixture on
-//!   disk (briefings, tags, citations, `[[deal]]` points, the registry, a
-//!   page, the explainer intro, templates, static files, site.toml; written
+//!   disk (briefings, tags, citations, `[[deal]]` points, `[[event]]`s,
+//!   `chart` blocks, the registry, a page, the explainer intro, templates,
+//!   static files, site.toml; written
 //!   directly, through a temporary file and a rename, or through a backup
 //!   rename as editors do), calls `Workspace::update` with the changed paths
 //!   exactly as the watcher would, and after **every** update compares the
@@ -234,6 +235,30 @@ struct Deal {
     withdrawn: bool,
 }
 
+/// One `[[event]]` of a briefing.
+#[derive(Clone, Debug)]
+struct Ev {
+    id: Option<String>,
+    /// `None` only for a withdrawal, which keeps the event's date.
+    date: Option<String>,
+    text: String,
+    cite: Vec<String>,
+    withdrawn: bool,
+}
+
+/// A `chart` block at the end of a briefing's body.
+#[derive(Clone, Debug)]
+struct ChartBlock {
+    line: bool,
+    title: String,
+    labels: Vec<String>,
+    values: Vec<i64>,
+    /// One source per value, when cited.
+    cite: Option<Vec<String>>,
+    /// One value too many: an error at the block's `values`.
+    broken: bool,
+}
+
 /// A way to break a briefing that a later edit fixes.
 #[derive(Clone, Copy, Debug)]
 enum Breakage {
@@ -256,6 +281,8 @@ struct Brf {
     draft: bool,
     paras: Vec<String>,
     deal: Vec<Deal>,
+    events: Vec<Ev>,
+    charts: Vec<ChartBlock>,
     broken: Option<Breakage>,
     /// Author ids of its byline.
     authors: Vec<String>,
@@ -361,6 +388,8 @@ fn brf(file: &str, title: &str, date: &str, tags: &[&str], paras: &[&str], deal:
         draft: false,
         paras: paras.iter().map(|p| p.to_string()).collect(),
         deal,
+        events: Vec::new(),
+        charts: Vec::new(),
         broken: None,
         authors: Vec::new(),
         corrections: Vec::new(),
@@ -534,6 +563,19 @@ fn briefing_text(b: &Brf) -> String {
             s.push_str("status = \"withdrawn\"\n");
         }
     }
+    for e in &b.events {
+        s.push_str("\n[[event]]\n");
+        if let Some(id) = &e.id {
+            let _ = writeln!(s, "id = {id:?}");
+        }
+        if let Some(date) = &e.date {
+            let _ = writeln!(s, "date = {date}");
+        }
+        let _ = writeln!(s, "text = {:?}\ncite = {}", e.text, toml_list(&e.cite));
+        if e.withdrawn {
+            s.push_str("status = \"withdrawn\"\n");
+        }
+    }
     s.push_str("+++\n\n");
     s.push_str(&b.paras.join("\n\n"));
     s.push('\n');
@@ -553,6 +595,24 @@ fn briefing_text(b: &Brf) -> String {
                 "\n```figure\nsrc = {name:?}\nalt = \"Figure {name}\"\ncaption = \"Caption of *{name}*.\"\ncredit = \"Photo: test\"\n```\n"
             );
         }
+    }
+    for c in &b.charts {
+        let mut values: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();
+        if c.broken {
+            values.push("1".into());
+        }
+        let _ = write!(
+            s,
+            "\n```chart\ntype = \"{}\"\ntitle = {:?}\nunit = \"%\"\nlabels = {}\nvalues = [{}]\n",
+            if c.line { "line" } else { "bar" },
+            c.title,
+            toml_list(&c.labels),
+            values.join(", ")
+        );
+        if let Some(cite) = &c.cite {
+            let _ = writeln!(s, "cite = {}", toml_list(cite));
+        }
+        s.push_str("```\n");
     }
     if matches!(b.broken, Some(Breakage::UnknownCitation)) {
         s.push_str("\nThis cites a source that does not exist [@no-such-source].\n");
@@ -707,6 +767,12 @@ impl Model {
             for d in &b.deal {
                 ids.extend(d.cite.iter().cloned());
             }
+            for e in &b.events {
+                ids.extend(e.cite.iter().cloned());
+            }
+            for c in &b.charts {
+                ids.extend(c.cite.iter().flatten().cloned());
+            }
         }
         ids
     }
@@ -825,6 +891,8 @@ enum Kind {
     Style,
     Static,
     Deal,
+    Event,
+    Chart,
     Explainer,
     Page,
     SiteToml,
@@ -858,6 +926,8 @@ const WEIGHTS: &[(Kind, usize)] = &[
     (Kind::Style, 2),
     (Kind::Static, 4),
     (Kind::Deal, 9),
+    (Kind::Event, 7),
+    (Kind::Chart, 5),
     (Kind::Explainer, 3),
     (Kind::Page, 4),
     (Kind::SiteToml, 1),
@@ -925,6 +995,7 @@ const DEAL_IDS: &[&str] = &[
     "magnet-licences",
 ];
 const DEAL_KINDS: &[&str] = &["is", "is-not", "open"];
+const EVENT_IDS: &[&str] = &["geneva-truce", "london-talks", "call", "licences"];
 const WORDS: &[&str] = &[
     "officials",
     "magnets",
@@ -1033,12 +1104,48 @@ fn new_briefing(m: &mut Model, rng: &mut Rng, dir: &str) -> Brf {
         draft: rng.chance(10),
         paras,
         deal: Vec::new(),
+        events: Vec::new(),
+        charts: Vec::new(),
         broken: None,
         authors: Vec::new(),
         corrections: Vec::new(),
         links: Vec::new(),
         files: BTreeMap::new(),
         figures: Vec::new(),
+    }
+}
+
+/// An event dated around the briefings.
+fn event_date(rng: &mut Rng) -> String {
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 4, 20).unwrap()
+        + chrono::Days::new(rng.below(70) as u64);
+    day.format("%Y-%m-%d").to_string()
+}
+
+fn chart_block(m: &mut Model, rng: &mut Rng) -> ChartBlock {
+    let n = m.unique();
+    let count = 1 + rng.below(5);
+    let labels: Vec<String> = (0..count)
+        .map(|i| {
+            if rng.chance(30) {
+                format!("A longer label number {i}")
+            } else {
+                format!("L{i}")
+            }
+        })
+        .collect();
+    let cite = (!m.sources.is_empty() && rng.chance(50)).then(|| {
+        (0..count)
+            .map(|_| rng.pick(&m.sources).id.clone())
+            .collect()
+    });
+    ChartBlock {
+        line: rng.chance(40),
+        title: format!("Chart {n}"),
+        labels,
+        values: (0..count).map(|_| rng.below(200) as i64 - 20).collect(),
+        cite,
+        broken: false,
     }
 }
 
@@ -1079,6 +1186,8 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
                     | Kind::Delete
                     | Kind::Rename
                     | Kind::Deal
+                    | Kind::Event
+                    | Kind::Chart
                     | Kind::Break
             ) =>
         {
@@ -1538,6 +1647,143 @@ fn apply(m: &mut Model, edit: Edit) -> Effect {
                 (_, None) => skip!("no point to change"),
             }
         }
+        Kind::Event => {
+            if m.sources.is_empty() {
+                skip!("no sources");
+            }
+            let n = m.unique();
+            let cite = cite_ids(m, rng);
+            let date = event_date(rng);
+            let b = &m.briefings[bi];
+            let file = b.file.clone();
+            let ei = if b.events.is_empty() {
+                None
+            } else {
+                Some(rng.below(b.events.len()))
+            };
+            match (rng.below(6), ei) {
+                (0 | 1, _) | (2..=4, None) => {
+                    let id = if rng.chance(60) {
+                        let free: Vec<&&str> = EVENT_IDS
+                            .iter()
+                            .filter(|id| !b.events.iter().any(|e| e.id.as_deref() == Some(**id)))
+                            .collect();
+                        if free.is_empty() {
+                            None
+                        } else {
+                            Some(rng.pick(&free).to_string())
+                        }
+                    } else {
+                        None
+                    };
+                    let desc = format!("{file}: add event {id:?} on {date}");
+                    m.briefings[bi].events.push(Ev {
+                        id,
+                        date: Some(date),
+                        text: format!("Event {n} happens, *reportedly*."),
+                        cite,
+                        withdrawn: false,
+                    });
+                    desc
+                }
+                (2, Some(e)) => {
+                    let ev = &mut m.briefings[bi].events[e];
+                    match rng.below(3) {
+                        0 => ev.text = format!("Event {n}, reworded."),
+                        1 => ev.date = Some(date),
+                        _ => ev.cite = cite,
+                    }
+                    format!("{file}: revise event {:?}", ev.id)
+                }
+                (3, _) => {
+                    // Withdraw an event stated elsewhere, in the newest
+                    // briefing that does not state it yet.
+                    let stated: Vec<String> = m
+                        .briefings
+                        .iter()
+                        .flat_map(|b| b.events.iter().filter(|e| !e.withdrawn))
+                        .filter_map(|e| e.id.clone())
+                        .collect();
+                    if stated.is_empty() {
+                        skip!("no event to withdraw");
+                    }
+                    let id = rng.pick(&stated).clone();
+                    let newest = (0..nb)
+                        .filter(|&i| {
+                            !m.briefings[i]
+                                .events
+                                .iter()
+                                .any(|e| e.id.as_deref() == Some(id.as_str()))
+                        })
+                        .max_by(|&a, &b| m.briefings[a].date[..10].cmp(&m.briefings[b].date[..10]));
+                    let Some(w) = newest else {
+                        skip!("stated everywhere")
+                    };
+                    m.briefings[w].events.push(Ev {
+                        id: Some(id.clone()),
+                        date: rng.chance(30).then_some(date),
+                        text: format!("Withdrawn: {n}."),
+                        cite,
+                        withdrawn: true,
+                    });
+                    format!("{}: withdraw event {id}", m.briefings[w].file)
+                }
+                (4, Some(e)) => {
+                    let ev = &mut m.briefings[bi].events[e];
+                    if !ev.withdrawn {
+                        skip!("not withdrawn");
+                    }
+                    ev.withdrawn = false;
+                    ev.date.get_or_insert(date);
+                    format!("{file}: reinstate event {:?}", ev.id)
+                }
+                (_, Some(e)) => {
+                    let ev = m.briefings[bi].events.remove(e);
+                    format!("{file}: remove event {:?}", ev.id)
+                }
+                (_, None) => skip!("no event to change"),
+            }
+        }
+        Kind::Chart => {
+            let block = chart_block(m, rng);
+            let b = &mut m.briefings[bi];
+            let file = b.file.clone();
+            if b.charts.is_empty() || rng.chance(25) {
+                b.charts.push(block);
+                return Effect {
+                    desc: format!("{file}: add a chart"),
+                    ..Effect::default()
+                };
+            }
+            let c = rng.below(b.charts.len());
+            let chart = &mut b.charts[c];
+            match rng.below(6) {
+                0 | 1 => {
+                    let i = rng.below(chart.values.len());
+                    chart.values[i] += 7;
+                    format!("{file}: chart {c}: change value {i}")
+                }
+                2 => {
+                    chart.broken = !chart.broken;
+                    format!("{file}: chart {c}: broken = {}", chart.broken)
+                }
+                3 => {
+                    chart.line = !chart.line;
+                    format!("{file}: chart {c}: line = {}", chart.line)
+                }
+                4 => {
+                    *chart = ChartBlock {
+                        broken: chart.broken,
+                        ..block
+                    };
+                    format!("{file}: chart {c}: new data")
+                }
+                _ => {
+                    b.charts.remove(c);
+                    format!("{file}: remove chart {c}")
+                }
+            }
+        }
         Kind::Explainer => {
             let p = paragraph(m, rng);
             let n = m.unique();
@@ -1829,6 +2075,13 @@ fn repair(m: &mut Model) -> String {
         b.updated = None;
         for d in &mut b.deal {
             d.withdrawn = false;
+        }
+        for e in &mut b.events {
+            e.withdrawn = false;
+            e.date.get_or_insert_with(|| "2025-05-01".to_string());
+        }
+        for c in &mut b.charts {
+            c.broken = false;
         }
     }
     let mut seen = BTreeSet::new();
@@ -2526,6 +2779,128 @@ fn a_body_edit_re_renders_only_what_shows_that_briefing() {
             "{path} changed but was not re-rendered"
         );
     }
+    s.assert_equals_full_build();
+}
+
+/// The explainer as it stood: bravo (3 June) states not-a-treaty citing
+/// src-a, delta (7 June) rewords it citing src-b. Bravo's version now
+/// cites src-c: the explainer on 3 June shows that version and
+/// re-renders; the explainer on 7 June shows delta's, and its entry for
+/// delta's change still reads "Reworded": it is not re-rendered.
+#[test]
+fn a_deal_point_edit_re_renders_only_the_snapshots_that_show_it() {
+    let mut s = Served::open();
+    let paths = s.save(|m| m.briefings[1].deal[0].cite = vec!["src-c".into()]);
+    assert_eq!(
+        paths,
+        [s.site.path("content/briefings/2025-06-03-bravo.md")]
+    );
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
+    // Briefings: bravo and delta (their explainer boxes name the deal's
+    // changes). Lists: home page 1 (the deal in brief), /sources/ (each
+    // source's count of points). Feeds: the explainer's, and the three
+    // carrying bravo in full (atom.xml, minerals, london-talks: its file
+    // changed). Pages: the explainer, the four source pages (the points
+    // resting on each), the explainer on 3 June.
+    assert_eq!(u.rendered, counts(2, 2, 4, 6, 0), "rendered");
+    assert!(
+        u.changed
+            .contains(&"explainer/2025-06-03/index.html".to_string())
+    );
+    assert!(
+        !u.changed
+            .contains(&"explainer/2025-06-07/index.html".to_string())
+    );
+    s.assert_equals_full_build();
+}
+
+/// Events in alpha and charlie; charlie's is reworded: only the timeline,
+/// its feed, charlie's box, the home page's newest events and the page of
+/// the source it cites show it.
+#[test]
+fn an_event_revision_re_renders_the_timeline_and_what_shows_that_event() {
+    let mut s = Served::open();
+    let paths = s.save(|m| {
+        m.briefings[0].events.push(Ev {
+            id: Some("geneva-truce".into()),
+            date: Some("2025-05-12".into()),
+            text: "A truce in Geneva.".into(),
+            cite: vec!["src-a".into()],
+            withdrawn: false,
+        });
+        m.briefings[2].events.push(Ev {
+            id: None,
+            date: Some("2025-06-04".into()),
+            text: "Talks resume.".into(),
+            cite: vec!["src-c".into()],
+            withdrawn: false,
+        });
+    });
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
+    assert!(u.changed.contains(&"timeline/index.html".to_string()));
+    s.assert_equals_full_build();
+    let paths = s.save(|m| m.briefings[2].events[0].text = "Talks resume in London.".into());
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
+    assert_eq!(u.reparsed, 1);
+    // Charlie's page; home page 1; the timeline's feed and the two
+    // carrying charlie in full (atom.xml, london-talks: its file changed);
+    // the timeline and src-c's page. Not alpha, src-a, or any snapshot.
+    assert_eq!(u.rendered, counts(1, 1, 3, 2, 0), "rendered");
+    let mut changed = u.changed.clone();
+    changed.sort();
+    assert_eq!(
+        changed,
+        [
+            "briefings/charlie/index.html",
+            "index.html",
+            "sources/src-c/index.html",
+            "timeline/atom.xml",
+            "timeline/index.html",
+        ]
+    );
+    s.assert_equals_full_build();
+}
+
+/// A chart is part of its briefing's body: a value changed re-renders what
+/// shows the body, and not the page of the source the chart cites (it
+/// quotes the chart's title and labels, which did not change).
+#[test]
+fn a_chart_edit_re_renders_only_what_shows_that_briefing() {
+    let mut s = Served::open();
+    let chart = ChartBlock {
+        line: false,
+        title: "Shares".into(),
+        labels: vec!["Mining".into(), "Magnets".into()],
+        values: vec![60, 90],
+        cite: Some(vec!["src-c".into(), "src-c".into()]),
+        broken: false,
+    };
+    let paths = s.save(|m| m.briefings[2].charts.push(chart));
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
+    assert!(u.changed.contains(&"sources/src-c/index.html".to_string()));
+    s.assert_equals_full_build();
+    let paths = s.save(|m| m.briefings[2].charts[0].values[1] = 94);
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
+    // Charlie's page, atom.xml and the london-talks feed (full content).
+    assert_eq!(u.rendered, counts(1, 0, 2, 0, 0), "rendered");
+    assert!(
+        u.changed
+            .contains(&"briefings/charlie/index.html".to_string())
+    );
+    s.assert_equals_full_build();
+    // Broken, the block is an error at its values; fixed, it converges.
+    let paths = s.save(|m| m.briefings[2].charts[0].broken = true);
+    let u = s.update(&paths);
+    assert!(u.failed);
+    assert_eq!(errors_of(&u), full_build(&s.opts).errors);
+    let paths = s.save(|m| m.briefings[2].charts[0].broken = false);
+    let u = s.update(&paths);
+    assert!(!u.failed, "{:#?}", all_of(&u));
     s.assert_equals_full_build();
 }
 

@@ -16,7 +16,7 @@ if (box) {
   const kinds = box.querySelector(".search__kinds");
   const tagSelect = box.querySelector("#search-tag");
   const sortSelect = box.querySelector("#search-sort");
-  const KIND_LABELS = { briefing: "Briefings", source: "Sources", explainer: "Explainer", page: "Pages" };
+  const KIND_LABELS = { briefing: "Briefings", source: "Sources", explainer: "Explainer", timeline: "Timeline", page: "Pages" };
   const SHOWN = 20;
   // Quiet time after a keystroke before searching.
   const DEBOUNCE_MS = 120;
