@@ -707,7 +707,11 @@ fn effective_slug(b: &Brf) -> String {
 /// A small PNG, its colour and size from `n`: wider than 480 pixels (one
 /// resized copy) but for every fourth, which is smaller (none).
 fn test_png(n: u32) -> Vec<u8> {
-    let width = if n.is_multiple_of(4) { 300 } else { 481 + n % 200 };
+    let width = if n.is_multiple_of(4) {
+        300
+    } else {
+        481 + n % 200
+    };
     let img = image::RgbImage::from_fn(width, 120, |x, y| {
         image::Rgb([(n % 256) as u8, (x % 256) as u8, (y * 2) as u8])
     });
