@@ -20,11 +20,11 @@ export const PENDING_TYPES = [];
 // without any [[event]] has no timeline. Missing from a site, they are
 // printed as a note instead of failing; e2e/story.test.mjs builds a fixture
 // that has them and requires every type.
-export const CONTENT_TYPES = ['timeline'];
+export const CONTENT_TYPES = ['timeline', 'author-list', 'author', 'corrections'];
 
 // First path segments that belong to generated sections, not to standalone
 // pages (/<slug>/).
-const RESERVED = new Set(['briefings', 'tags', 'sources', 'explainer', 'timeline', 'search', 'page']);
+const RESERVED = new Set(['briefings', 'tags', 'sources', 'explainer', 'timeline', 'authors', 'corrections', 'search', 'page']);
 
 // Every page type of a built site, in the order they are reported. `pattern`
 // is matched against the page's path relative to the output directory
@@ -43,6 +43,10 @@ export const PAGE_TYPES = [
   // The explainer as it stood at the end of a day it changed.
   { type: 'snapshot', url: '/explainer/<YYYY-MM-DD>/', pattern: /^explainer\/\d{4}-\d{2}-\d{2}\/index\.html$/, noJs: true },
   { type: 'timeline', url: '/timeline/', pattern: /^timeline\/index\.html$/, noJs: true },
+  // Bylines and corrections: only when briefings have authors or corrections.
+  { type: 'author-list', url: '/authors/', pattern: /^authors\/index\.html$/ },
+  { type: 'author', url: '/authors/<id>/', pattern: /^authors\/(?!page\/)[^/]+\/index\.html$/ },
+  { type: 'corrections', url: '/corrections/', pattern: /^corrections\/index\.html$/, noJs: true },
   {
     type: 'page',
     url: '/<slug>/',
@@ -64,6 +68,7 @@ export const REQUIRED_FEEDS = [
   { path: 'explainer/atom.xml', pendingWith: 'explainer' },
   // Required when the site has a timeline (CONTENT_TYPES).
   { path: 'timeline/atom.xml', withPage: 'timeline/index.html' },
+  { path: 'corrections/atom.xml', withPage: 'corrections/index.html' },
 ];
 
 // Viewports for the layout check.
