@@ -416,36 +416,44 @@ impl<'a> Renderer<'a> {
         // By message: the diagnostic, the first page that hit it, how many.
         let failures: Mutex<BTreeMap<String, (Diagnostic, String, usize)>> =
             Mutex::new(BTreeMap::new());
-        // Image copies first, each image's together: decoded once.
-        let jobs = self.render_copies(jobs, sink, diags)?;
-        jobs.par_iter()
-            .try_for_each(|(job, path)| -> io::Result<()> {
-                let job = *job;
-                match self.render(job) {
-                    Ok(bytes) => {
-                        if let (Some(index), true) = (search, job.is_searchable()) {
-                            index.add(
-                                self.search_url(job),
-                                String::from_utf8_lossy(&bytes).into_owned(),
-                            );
-                        }
-                        sink.write(path, &bytes)
-                    }
-                    Err(d) => {
-                        let page = format!("/{}", path.trim_end_matches("index.html"));
-                        let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
-                        f.entry(d.to_string())
-                            .and_modify(|(_, first, n)| {
-                                *n += 1;
-                                if page < *first {
-                                    first.clone_from(&page);
+        // Image copies on one thread, beside the pages on the others (see
+        // `bundle.rs`).
+        let (copies, jobs) = bundle::split_copies(jobs);
+        let (copied, rendered) = rayon::join(
+            || self.render_copies(copies, sink),
+            || {
+                jobs.par_iter()
+                    .try_for_each(|(job, path)| -> io::Result<()> {
+                        let job = *job;
+                        match self.render(job) {
+                            Ok(bytes) => {
+                                if let (Some(index), true) = (search, job.is_searchable()) {
+                                    index.add(
+                                        self.search_url(job),
+                                        String::from_utf8_lossy(&bytes).into_owned(),
+                                    );
                                 }
-                            })
-                            .or_insert((d, page, 1));
-                        Ok(())
-                    }
-                }
-            })?;
+                                sink.write(path, &bytes)
+                            }
+                            Err(d) => {
+                                let page = format!("/{}", path.trim_end_matches("index.html"));
+                                let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
+                                f.entry(d.to_string())
+                                    .and_modify(|(_, first, n)| {
+                                        *n += 1;
+                                        if page < *first {
+                                            first.clone_from(&page);
+                                        }
+                                    })
+                                    .or_insert((d, page, 1));
+                                Ok(())
+                            }
+                        }
+                    })
+            },
+        );
+        rendered?;
+        diags.extend(copied?);
         for (_, (mut d, first, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
             d.message = match n {
                 1 => format!("{} (while rendering {first})", d.message),
