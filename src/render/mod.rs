@@ -473,8 +473,9 @@ impl<'a> Renderer<'a> {
         search: Option<&crate::search::Builder>,
         diags: &mut Vec<Diagnostic>,
     ) -> io::Result<usize> {
-        // Image copies first, each image's together: decoded once.
-        let jobs = self.render_copies(jobs, sink, diags)?;
+        // Image copies on one thread, beside the pages on the others (see
+        // `bundle.rs`).
+        let (copies, jobs) = bundle::split_copies(jobs);
         // Search ids: searchable pages numbered in job order (briefings
         // newest first), the same in every build of the same site.
         let mut next_id = 0u32;
@@ -491,36 +492,43 @@ impl<'a> Renderer<'a> {
         // By message: the diagnostic, the first page that hit it, how many.
         let failures: Mutex<BTreeMap<String, (Diagnostic, String, usize)>> =
             Mutex::new(BTreeMap::new());
-        jobs.par_iter().zip(&search_ids).try_for_each(
-            |((job, path), search_id)| -> io::Result<()> {
-                let job = *job;
-                match self.render(job) {
-                    Ok(bytes) => {
-                        if let (Some(index), Some(id)) = (search, search_id)
-                            && let Some(record) = self.search_record(job)
-                        {
-                            let (doc_path, doc) = index.add(*id, &record);
-                            sink.write(&doc_path, &doc)?;
-                            documents.fetch_add(1, Ordering::Relaxed);
-                        }
-                        sink.write(path, &bytes)
-                    }
-                    Err(d) => {
-                        let page = format!("/{}", path.trim_end_matches("index.html"));
-                        let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
-                        f.entry(d.to_string())
-                            .and_modify(|(_, first, n)| {
-                                *n += 1;
-                                if page < *first {
-                                    first.clone_from(&page);
+        let (copied, rendered) = rayon::join(
+            || self.render_copies(copies, sink),
+            || {
+                jobs.par_iter().zip(&search_ids).try_for_each(
+                    |((job, path), search_id)| -> io::Result<()> {
+                        let job = *job;
+                        match self.render(job) {
+                            Ok(bytes) => {
+                                if let (Some(index), Some(id)) = (search, search_id)
+                                    && let Some(record) = self.search_record(job)
+                                {
+                                    let (doc_path, doc) = index.add(*id, &record);
+                                    sink.write(&doc_path, &doc)?;
+                                    documents.fetch_add(1, Ordering::Relaxed);
                                 }
-                            })
-                            .or_insert((d, page, 1));
-                        Ok(())
-                    }
-                }
+                                sink.write(path, &bytes)
+                            }
+                            Err(d) => {
+                                let page = format!("/{}", path.trim_end_matches("index.html"));
+                                let mut f = failures.lock().unwrap_or_else(|e| e.into_inner());
+                                f.entry(d.to_string())
+                                    .and_modify(|(_, first, n)| {
+                                        *n += 1;
+                                        if page < *first {
+                                            first.clone_from(&page);
+                                        }
+                                    })
+                                    .or_insert((d, page, 1));
+                                Ok(())
+                            }
+                        }
+                    },
+                )
             },
-        )?;
+        );
+        rendered?;
+        diags.extend(copied?);
         for (_, (mut d, first, n)) in failures.into_inner().unwrap_or_else(|e| e.into_inner()) {
             d.message = match n {
                 1 => format!("{} (while rendering {first})", d.message),
