@@ -6,7 +6,7 @@
 //! 2. [`parse`]: each file -> a typed document, markdown rendered
 //! 3. [`resolve`]: documents + [`config`] -> the frozen [`resolve::Site`]
 //! 4. [`render`]: the site -> outputs, each written as soon as rendered
-//! 5. [`write`]: outputs -> a staging directory, swapped in atomically
+//! 5. [`write`](mod@write): outputs -> a staging directory, swapped in atomically
 //!
 //! Content problems are [`diag::Diagnostic`]s, collected across the whole
 //! run; only I/O and usage problems are `Err`.

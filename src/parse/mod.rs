@@ -39,7 +39,7 @@ pub struct Briefing {
     pub updated: Option<PubDate>,
     /// Front matter `summary`, else the first paragraph's plain text.
     pub summary: String,
-    /// The meta description: see [`summary_and_description`].
+    /// The meta description: see `summary_and_description`.
     pub description: String,
     pub tags: Vec<TagName>,
     pub draft: bool,
