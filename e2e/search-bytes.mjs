@@ -22,12 +22,20 @@ const server = await startServer({ root: path.resolve(dir), prefix: '/' });
 const browser = await launchBrowser();
 try {
   for (const word of words) {
-    const page = await browser.newPage();
+    // A fresh context per word: nothing comes from an earlier word's cache.
+    const context = await browser.newContext();
+    const page = await context.newPage();
     const fetched = [];
-    page.on('requestfinished', async (request) => {
-      const response = await request.response();
-      const body = response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
-      fetched.push({ url: new URL(request.url()).pathname, bytes: body.length });
+    const sizes = [];
+    page.on('requestfinished', (request) => {
+      const entry = { url: new URL(request.url()).pathname, bytes: 0 };
+      fetched.push(entry);
+      sizes.push(
+        request
+          .response()
+          .then((r) => (r ? r.body() : Buffer.alloc(0)))
+          .then((b) => (entry.bytes = b.length), () => {}),
+      );
     });
     await page.goto(`${server.url}search/`, { waitUntil: 'networkidle' });
     await page.waitForSelector('.search__filters:not([hidden])', { timeout: 60_000 });
@@ -37,6 +45,7 @@ try {
     await page.waitForFunction(() => /result/.test(document.querySelector('.search__status')?.textContent || ''), null, { timeout: 60_000 });
     await page.waitForLoadState('networkidle');
     const took = Date.now() - started;
+    await Promise.all(sizes);
     const status = await page.locator('.search__status').textContent();
     const onLoad = fetched.slice(0, before);
     const onQuery = fetched.slice(before);
@@ -49,7 +58,7 @@ try {
     const shown = onQuery.length > 12 ? [...onQuery.slice(0, 8), null, ...onQuery.slice(-2)] : onQuery;
     for (const f of shown) console.log(f ? `  query  ${String(f.bytes).padStart(8)}  ${f.url}` : '  …');
     console.log(`one-word query total (search script + index + results): ${sum(searchOnLoad) + sum(onQuery)} bytes`);
-    await page.close();
+    await context.close();
   }
 } finally {
   await browser.close();

@@ -405,8 +405,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// A static file may not take the place of a page brief generates.
-    /// `planned` is every job with its output path.
+    /// A static file may not take the place of a page brief generates, nor
+    /// sit among the search index's files. `planned` is every job with its
+    /// output path.
     pub fn check_statics<'p>(
         &self,
         planned: impl Iterator<Item = (Job, &'p str)>,
@@ -426,6 +427,20 @@ impl<'a> Renderer<'a> {
                     format!("static file `{path}` would replace a page brief generates"),
                 )
                 .with_help("rename or remove the static file"),
+            );
+        }
+        let mut index: Vec<&str> = statics
+            .into_iter()
+            .filter(|p| crate::search::is_index_path(p))
+            .collect();
+        index.sort_unstable();
+        for path in index {
+            diags.push(
+                Diagnostic::error(
+                    format!("static/{path}"),
+                    format!("static file `{path}` is where brief writes its search index"),
+                )
+                .with_help("move it out of `static/search/`"),
             );
         }
     }

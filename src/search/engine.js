@@ -383,24 +383,32 @@ class Engine {
     return out;
   }
 
-  /** Page id -> score for one query term: its own pages and, from two letters on, those of longer terms it starts. */
+  /**
+   * Page id -> score for one query term: its own pages and, from two
+   * letters on, those of the longer terms it begins. The term and its
+   * extensions count as one term (BM25 over the pages holding any of
+   * them), so a rare extension (`refinery2` for `refin`) cannot outweigh
+   * the term itself; a page scores by its best match, an extension by the
+   * share of it the term covers.
+   */
   async match(t) {
     const prefix = t.length >= MIN_PREFIX;
     const shards = await Promise.all(this.shardsFor(t, prefix).map((i) => this.file(`terms/${i}.bin`).then(readShard)));
     const pages = new Map();
-    const n = this.manifest.pages;
     for (const shard of shards) {
       const found = prefix ? shard.order.filter((x) => x.startsWith(t)) : shard.terms.has(t) ? [t] : [];
       for (const x of found) {
         const { ids, scores } = shard.terms.get(x);
-        const idf = Math.log(1 + (n - ids.length + 0.5) / (ids.length + 0.5));
         const share = t.length / x.length;
         for (let k = 0; k < ids.length; k++) {
-          const s = idf * (scores[k] / 255) * (K1 + 1) * share;
+          const s = (scores[k] / 255) * (K1 + 1) * share;
           if (!(pages.get(ids[k]) >= s)) pages.set(ids[k], s);
         }
       }
     }
+    const n = this.manifest.pages;
+    const idf = Math.log(1 + (n - pages.size + 0.5) / (pages.size + 0.5));
+    for (const [id, s] of pages) pages.set(id, s * idf);
     return pages;
   }
 

@@ -501,3 +501,19 @@ fn the_live_index_follows_edits_and_removals() {
         LiveFile::Stale
     ));
 }
+
+#[test]
+fn a_static_file_may_not_sit_in_the_search_index() {
+    let s = fixture();
+    s.write("static/search/engine.js", "// mine\n");
+    let built = s.build();
+    assert!(
+        built
+            .diags()
+            .iter()
+            .any(|d| d.contains("static/search/engine.js")
+                && d.contains("where brief writes its search index")),
+        "{:#?}",
+        built.diags()
+    );
+}
