@@ -78,10 +78,10 @@ impl Renderer<'_> {
     /// Renders image copies (from [`split_copies`]) into `sink`, the copies
     /// of one image together so it is decoded once, one image at a time:
     /// resizing a 2000-pixel photo holds about 100 MB (the image crate
-    /// resamples through 32-bit floats), so two at once took the cold build
-    /// of the 10,000-briefing benchmark from 213 to 331 MB; the pages render
-    /// on the other threads meanwhile. A bad image is one diagnostic naming
-    /// its file.
+    /// resamples through 32-bit floats): a cold build of the 1,000-briefing
+    /// benchmark peaked at 255 MiB with two at once, 123–158 with one
+    /// (`bench/README.md`). The pages render on the other threads
+    /// meanwhile. A bad image is one diagnostic naming its file.
     pub(super) fn render_copies(
         &self,
         by_image: CopiesByImage<'_>,
