@@ -134,7 +134,11 @@ if (box) {
     kinds.addEventListener("change", run);
     tagSelect.addEventListener("change", run);
     sortSelect.addEventListener("change", run);
-    engine.onChange(run);
+    // The site changed under `brief serve`: search again at once.
+    engine.onChange(() => {
+      clearTimeout(timer);
+      search();
+    });
     if (input.value) search();
     input.focus();
   }
