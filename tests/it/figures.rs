@@ -639,3 +639,14 @@ fn a_photo_stored_sideways_is_sized_and_resized_as_it_is_shown() {
         (480, 720)
     );
 }
+
+#[test]
+fn a_file_beside_a_briefing_may_not_replace_its_page() {
+    let s = folder_site("Body.\n", &[("index.html", b"<p>mine</p>".to_vec())]);
+    assert_eq!(
+        s.diags(),
+        [format!(
+            "{FOLDER}/index.html: error: this file would replace the briefing's page, index.html (help: rename it)"
+        )]
+    );
+}
