@@ -1645,7 +1645,8 @@ fn apply_figure(
                 })
                 .collect();
             if images.is_empty() {
-                return Err("no image");
+                // Nothing to change yet: make one.
+                return apply_figure(m, Kind::Folderize, bi, rng);
             }
             let (i, name) = rng.pick(&images).clone();
             let b = &mut m.briefings[i];
@@ -1657,7 +1658,7 @@ fn apply_figure(
                 .filter(|&i| m.briefings[i].is_folder())
                 .collect();
             if folders.is_empty() {
-                return Err("no folder briefing");
+                return apply_figure(m, Kind::Folderize, bi, rng);
             }
             let i = *rng.pick(&folders);
             let b = &mut m.briefings[i];
