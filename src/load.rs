@@ -1,7 +1,8 @@
 //! Stage 1: walk the site folder and read every content file.
 //!
 //! In: the site root. Out: [`SourceFile`]s (path relative to the root, kind,
-//! text) and the site's static files, plus diagnostics for files that can't
+//! text; a folder briefing's `index.md` with the [`Bundle`] of files beside
+//! it) and the site's static files, plus diagnostics for files that can't
 //! be used: invalid UTF-8, unreadable files and folders (errors), symlinks
 //! that lead outside the site (never followed), markdown in a place brief
 //! does not read.

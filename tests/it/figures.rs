@@ -591,3 +591,62 @@ fn a_new_site_ignores_the_image_cache() {
     let ignore = std::fs::read_to_string(created.dir.join(".gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == ".brief-cache/"), "{ignore}");
 }
+
+#[test]
+fn a_photo_stored_sideways_is_sized_and_resized_as_it_is_shown() {
+    // A 1200×800 JPEG with EXIF orientation 6 (rotate 90° clockwise): a
+    // portrait photo as phones store it.
+    let plain = jpeg(1200, 800);
+    let tiff: Vec<u8> = [
+        &b"MM\x00\x2a\x00\x00\x00\x08\x00\x01"[..],
+        &[
+            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00,
+        ],
+        &[0, 0, 0, 0],
+    ]
+    .concat();
+    let app1 = [&b"Exif\x00\x00"[..], &tiff].concat();
+    let len = (app1.len() + 2) as u16;
+    let rotated = [
+        &plain[..2],
+        &[0xFF, 0xE1],
+        &len.to_be_bytes(),
+        &app1,
+        &plain[2..],
+    ]
+    .concat();
+    let s = folder_site(
+        "![A portrait](portrait.jpg)\n",
+        &[("portrait.jpg", rotated)],
+    );
+    let built = s.build().ok();
+    let tag = &imgs(&built.read("briefings/the-numbers/index.html"))[0];
+    assert_eq!(
+        (attr(tag, "width"), attr(tag, "height")),
+        (Some("800".into()), Some("1200".into())),
+        "{tag}"
+    );
+    let candidates = srcset(tag);
+    assert_eq!(
+        candidates.iter().map(|(_, w)| *w).collect::<Vec<_>>(),
+        [480, 800]
+    );
+    assert_eq!(
+        size_of(
+            &built,
+            &format!("briefings/the-numbers/{}", candidates[0].0)
+        ),
+        (480, 720)
+    );
+}
+
+#[test]
+fn a_file_beside_a_briefing_may_not_replace_its_page() {
+    let s = folder_site("Body.\n", &[("index.html", b"<p>mine</p>".to_vec())]);
+    assert_eq!(
+        s.diags(),
+        [format!(
+            "{FOLDER}/index.html: error: this file would replace the briefing's page, index.html (help: rename it)"
+        )]
+    );
+}

@@ -1994,7 +1994,8 @@ fn apply_figure(
                 })
                 .collect();
             if images.is_empty() {
-                return Err("no image");
+                // Nothing to change yet: make one.
+                return apply_figure(m, Kind::Folderize, bi, rng);
             }
             let (i, name) = rng.pick(&images).clone();
             let b = &mut m.briefings[i];
@@ -2006,7 +2007,7 @@ fn apply_figure(
                 .filter(|&i| m.briefings[i].is_folder())
                 .collect();
             if folders.is_empty() {
-                return Err("no folder briefing");
+                return apply_figure(m, Kind::Folderize, bi, rng);
             }
             let i = *rng.pick(&folders);
             let b = &mut m.briefings[i];
