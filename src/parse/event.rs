@@ -13,7 +13,6 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::Fields;
-use super::markdown;
 use super::sources::Registry;
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, Position, Severity};
@@ -137,30 +136,7 @@ fn event(f: &mut Fields, raw: Spanned<RawEvent>) -> Option<Event> {
         }
     };
     let text = match raw.text {
-        Some(t) if !t.get_ref().trim().is_empty() => {
-            let span = f.span(&t);
-            let html = markdown::inline_html(t.get_ref(), |scheme| {
-                let d = f
-                    .ctx
-                    .error(
-                        span.clone(),
-                        format!("event text links to a `{scheme}:` URL"),
-                    )
-                    .with_help("link to an `https:` URL or a path in the site");
-                f.diags.push(d);
-                f.ok = false;
-            });
-            Some((t.into_inner().trim().to_string(), html))
-        }
-        Some(t) => {
-            let span = f.span(&t);
-            f.error(
-                span,
-                "event text is empty",
-                Some("say in one sentence what happened".into()),
-            );
-            None
-        }
+        Some(t) => f.inline_text(t, "event", "say in one sentence what happened"),
         None => {
             let help = if withdrawn {
                 "add `text = \"…\"`: a note saying why it is withdrawn"

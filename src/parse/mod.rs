@@ -599,6 +599,39 @@ impl Fields<'_, '_> {
         self.ok = false;
     }
 
+    /// An inline-markdown text (a deal point's, an event's, a
+    /// correction's): the text as written and its HTML. Empty text, and a
+    /// link to a `javascript:`-like URL, are errors at it; `what` names
+    /// the text's owner in them, `empty_help` says what to write.
+    fn inline_text(
+        &mut self,
+        t: Spanned<String>,
+        what: &str,
+        empty_help: &str,
+    ) -> Option<(String, String)> {
+        let span = self.span(&t);
+        if t.get_ref().trim().is_empty() {
+            self.error(
+                span,
+                format!("{what} text is empty"),
+                Some(empty_help.into()),
+            );
+            return None;
+        }
+        let html = markdown::inline_html(t.get_ref(), |scheme| {
+            let d = self
+                .ctx
+                .error(
+                    span.clone(),
+                    format!("{what} text links to a `{scheme}:` URL"),
+                )
+                .with_help("link to an `https:` URL or a path in the site");
+            self.diags.push(d);
+            self.ok = false;
+        });
+        Some((t.into_inner().trim().to_string(), html))
+    }
+
     /// A required, non-empty string.
     fn required(&mut self, v: Option<Spanned<String>>, key: &str, example: &str) -> String {
         match v {
@@ -866,30 +899,11 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
         }
     };
     let text = match raw.text {
-        Some(t) if !t.get_ref().trim().is_empty() => {
-            let span = f.span(&t);
-            let html = markdown::inline_html(t.get_ref(), |scheme| {
-                let d = f
-                    .ctx
-                    .error(
-                        span.clone(),
-                        format!("deal point text links to a `{scheme}:` URL"),
-                    )
-                    .with_help("link to an `https:` URL or a path in the site");
-                f.diags.push(d);
-                f.ok = false;
-            });
-            Some((t.into_inner().trim().to_string(), html))
-        }
-        Some(t) => {
-            let span = f.span(&t);
-            f.error(
-                span,
-                "deal point text is empty",
-                Some("say in one sentence what the deal is, is not, or leaves open".into()),
-            );
-            None
-        }
+        Some(t) => f.inline_text(
+            t,
+            "deal point",
+            "say in one sentence what the deal is, is not, or leaves open",
+        ),
         None => {
             f.error(
                 whole.start..whole.start + 8,

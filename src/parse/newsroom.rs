@@ -190,30 +190,7 @@ fn correction(
         },
     };
     let text = match raw.text {
-        Some(t) if !t.get_ref().trim().is_empty() => {
-            let span = f.span(&t);
-            let html = markdown::inline_html(t.get_ref(), |scheme| {
-                let d = f
-                    .ctx
-                    .error(
-                        span.clone(),
-                        format!("correction text links to a `{scheme}:` URL"),
-                    )
-                    .with_help("link to an `https:` URL or a path in the site");
-                f.diags.push(d);
-                f.ok = false;
-            });
-            Some((t.into_inner().trim().to_string(), html))
-        }
-        Some(t) => {
-            let span = f.span(&t);
-            f.error(
-                span,
-                "correction text is empty",
-                Some("say what was wrong and what is right, e.g. `An earlier version said …; the source says ….`".into()),
-            );
-            None
-        }
+        Some(t) => f.inline_text(t, "correction", "say what was wrong and what is right, e.g. `An earlier version said …; the source says ….`"),
         None => {
             f.error(
                 header,
