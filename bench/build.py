@@ -12,7 +12,18 @@ per mode, then `--runs` timed builds per mode, the modes taking turns, of
     BRIEF build --root SITE --output SITE/public [--no-search]
 
 The default mode `search` is the default build, with the search index;
-`no-search` passes --no-search.
+`no-search` passes --no-search.  For the paired run against Zola, fetch it
+once with `python3 bench/zola.py fetch` and add the modes `zola` (Zola 0.21
+building the same corpus with tag pages of 10, as brief's; see
+bench/zola.py), `zola-unpaged` (the same with one page per tag, Zola's
+fastest form of the site) and `zola+pagefind` (Zola, then Pagefind indexing
+its output; the two timed as one run):
+
+    python3 bench/build.py --modes search,no-search,zola,zola-unpaged,zola+pagefind
+
+The table is followed by the ratios of each run to the brief run it took
+turns with (zola / no-search, zola-unpaged / no-search, zola+pagefind /
+search, zola / search).
 
 Each run starts from a fresh output directory: the previous one is renamed
 into a trash folder and only deleted after all timings (deleting ~10k
@@ -49,6 +60,8 @@ REPO = BENCH.parent
 SITES = BENCH / ".sites"
 GEN = BENCH / "gen_site.py"
 
+import zola  # noqa: E402  (bench/zola.py: Zola 0.21 and Pagefind for the paired run)
+
 # The targets on a 2-core machine, by (size, mode): (median s, peak MiB or
 # None). Issue 18: the default build, with search, 10,000 briefings in
 # <= 6 s and <= 400 MiB, 1,000 in <= 0.8 s; without search, the earlier
@@ -58,7 +71,12 @@ TARGETS = {
     (1_000, "search"): (0.8, None),
     (10_000, "no-search"): (4.6, 300.0),
 }
-MODES = ("search", "no-search")
+MODES = ("search", "no-search", "zola", "zola-unpaged", "zola+pagefind")
+# Paired ratios printed after the table: (slower mode, brief mode).  Issue 18
+# wants brief without search >= 4x faster than Zola 0.21 in the same run, and
+# the default build >= 6x faster than Zola followed by Pagefind.
+RATIOS = (("zola", "no-search"), ("zola-unpaged", "no-search"), ("zola+pagefind", "search"),
+          ("zola", "search"))
 
 
 def log(msg: str) -> None:
@@ -118,6 +136,19 @@ def ensure_site(size: int, seed: int, regen: bool) -> tuple[Path, float | None]:
     return site, took
 
 
+def ensure_zola_site(site: Path, paged_tags: bool) -> Path:
+    """The Zola site of a generated site (bench/zola.py), cached beside it."""
+    zsite = site.with_name(site.name + (".zola" if paged_tags else ".zola-unpaged"))
+    stamp = zsite.with_name(zsite.name + ".stamp")
+    want = hashlib.sha256(GEN.read_bytes() + Path(zola.__file__).read_bytes()).hexdigest()
+    if not (zsite.is_dir() and stamp.is_file() and stamp.read_text().strip() == want):
+        stamp.unlink(missing_ok=True)
+        log(f"making the Zola site {zsite.relative_to(REPO)} ...")
+        zola.make_site(site, zsite, paged_tags)
+        stamp.write_text(want + "\n")
+    return zsite
+
+
 # --------------------------------------------------------------------------
 # One measured run
 # --------------------------------------------------------------------------
@@ -150,10 +181,21 @@ class Trash:
             log(f"removed in {time.perf_counter() - t0:.1f}s")
 
 
-def run_once(argv: list[str], output: Path, trash: Trash) -> tuple[float, int, str, float]:
-    """Run a build into a fresh `output`; return (wall seconds, peak RSS KiB, stderr, CPU seconds)."""
+def run_once(steps: list[list[str]], output: Path, trash: Trash) -> tuple[float, int, str, float]:
+    """Run a build into a fresh `output`: `steps` are commands run one after the other
+    (Zola, then Pagefind).  Return (wall seconds, peak RSS KiB, stderr, CPU seconds):
+    wall and CPU summed over the steps, the peak the largest of theirs."""
     trash.discard(output)
     os.sync()  # don't let the previous run's writeback land in this one
+    wall = cpu = 0.0
+    peak, stderr = 0, ""
+    for argv in steps:
+        w, kib, err, c = run_step(argv)
+        wall, cpu, peak, stderr = wall + w, cpu + c, max(peak, kib), stderr + err
+    return wall, peak, stderr, cpu
+
+
+def run_step(argv: list[str]) -> tuple[float, int, str, float]:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
@@ -251,6 +293,24 @@ def print_table(results: list[dict]) -> None:
         print(fmt(row))
 
 
+def print_ratios(results: list[dict]) -> None:
+    """Paired ratios: run k of one mode against run k of the other, which took turns with it."""
+    by = {(r["size"], r["mode"]): r for r in results}
+    lines = []
+    for size in dict.fromkeys(r["size"] for r in results):
+        for slow, fast in RATIOS:
+            if (size, slow) in by and (size, fast) in by:
+                a, b = by[(size, slow)], by[(size, fast)]
+                paired = [x["wall_s"] / y["wall_s"] for x, y in zip(a["runs"], b["runs"])]
+                mem = a["median_peak_mib"] / b["median_peak_mib"]
+                lines.append(f"  {size:,}: {slow} / {fast}: median of paired ratios {statistics.median(paired):.2f}x "
+                             f"(range {min(paired):.2f}-{max(paired):.2f}), ratio of medians "
+                             f"{a['median_wall_s'] / b['median_wall_s']:.2f}x; peak memory {mem:.1f}x")
+    if lines:
+        print("\nwall-time ratios, same run:")
+        print("\n".join(lines))
+
+
 def machine_info() -> dict:
     info = {
         "python": platform.python_version(),
@@ -324,8 +384,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="write the build output to DIR/briefings-SIZE instead of SITE/public "
                          "(e.g. a tmpfs such as /dev/shm/brief-bench, to take the disk out)")
     ap.add_argument("--regen", action="store_true", help="regenerate the sites even if cached")
-    ap.add_argument("--modes", default=",".join(MODES),
-                    help="comma-separated: search (the default build), no-search (--no-search); default both")
+    ap.add_argument("--modes", default="search,no-search",
+                    help="comma-separated: search (the default build), no-search (--no-search), "
+                         "zola, zola-unpaged, zola+pagefind (see bench/zola.py); default search,no-search")
     ap.add_argument("--no-search", action="store_true",
                     help="the same as --modes no-search")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
@@ -348,6 +409,13 @@ def main(argv: list[str] | None = None) -> int:
               f"or point --brief at a binary.", file=sys.stderr)
         return 2
 
+    missing = [t for t in ("zola", "pagefind") if any(m.startswith(t) or t in m for m in modes)
+               and not (zola.TOOLS / t).exists()]
+    if missing:
+        print(f"error: {' and '.join(missing)} not found in {zola.TOOLS}; fetch them first:\n\n"
+              f"    python3 bench/zola.py fetch", file=sys.stderr)
+        return 2
+
     info = machine_info()
     log(f"brief: {brief}")
     log(f"machine: {info.get('cpu_model', '?')}, {info['cpus_available']} CPU(s) available, "
@@ -365,16 +433,22 @@ def main(argv: list[str] | None = None) -> int:
         output = (a.output_dir.resolve() / f"briefings-{size}") if a.output_dir else site / "public"
         cmds = {}
         for mode in modes:
-            cmds[mode] = [str(brief), "build", "--root", str(site), "--output", str(output)]
+            if mode.startswith("zola"):
+                zsite = ensure_zola_site(site, paged_tags=mode != "zola-unpaged")
+                cmds[mode] = [[str(zola.TOOLS / "zola"), "--root", str(zsite), "build", "--output-dir", str(output)]]
+                if mode == "zola+pagefind":
+                    cmds[mode].append([str(zola.TOOLS / "pagefind"), "--site", str(output)])
+                continue
+            cmds[mode] = [[str(brief), "build", "--root", str(site), "--output", str(output)]]
             if mode == "no-search":
-                cmds[mode].append("--no-search")
+                cmds[mode][0].append("--no-search")
         warm, stats, runs = {}, {}, {mode: [] for mode in modes}
         try:
             for mode in modes:
                 warm_s, warm_kib, warm_err, _ = run_once(cmds[mode], output, trash)
                 log(f"[{size}] {mode} warm-up: {warm_s:.3f}s, {warm_kib / 1024:.1f} MiB")
                 if warm_err.strip():
-                    log(f"[{size}] note: brief wrote to stderr on the warm-up:\n{tail(warm_err, 15)}")
+                    log(f"[{size}] note: {mode} wrote to stderr on the warm-up:\n{tail(warm_err, 15)}")
                 warm[mode] = {"wall_s": warm_s, "peak_rss_kib": warm_kib}
                 stats[mode] = output_stats(output)
                 if stats[mode][0] == 0:
@@ -400,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print_table(results)
+    print_ratios(results)
     missed = [r for r in results if target_verdict(r).startswith("FAIL")]
     if any((r["size"], r["mode"]) in TARGETS for r in results):
         print("\ntargets (2-core machine; this one has "

@@ -10,11 +10,11 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 use toml::Spanned;
-use toml::value::Datetime;
+use toml::Value;
 
 use super::Fields;
 use super::sources::Registry;
-use crate::date::PubDate;
+use crate::date::When;
 use crate::diag::{Diagnostic, Position, Severity};
 use crate::slug;
 use crate::toml_input::Schema;
@@ -26,9 +26,9 @@ pub struct Event {
     pub id: Option<String>,
     /// Where the event is written: its `id`, else its `[[event]]` header.
     pub at: Position,
-    /// When it happened. `None` only for a withdrawal, which keeps the
-    /// date the event had.
-    pub date: Option<PubDate>,
+    /// When it happened: a day, or only a month. `None` only for a
+    /// withdrawal, which keeps the date the event had.
+    pub date: Option<When>,
     /// Inline markdown, as written (compared across versions); for a
     /// withdrawal, the note saying why.
     pub text: String,
@@ -43,7 +43,7 @@ pub struct Event {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawEvent {
     id: Option<Spanned<String>>,
-    date: Option<Spanned<Datetime>>,
+    date: Option<Spanned<Value>>,
     text: Option<Spanned<String>>,
     cite: Option<Spanned<Vec<Spanned<String>>>>,
     status: Option<Spanned<String>>,
@@ -124,13 +124,16 @@ fn event(f: &mut Fields, raw: Spanned<RawEvent>) -> Option<Event> {
         }
     };
     let date = match &raw.date {
-        Some(d) => f.date(d),
+        Some(d) => when(f, d),
         None if withdrawn => None,
         None => {
             f.error(
                 header.clone(),
                 "event without a `date`",
-                Some("add `date = 2025-06-09` (the day it happened)".into()),
+                Some(
+                    "add `date = 2025-06-09` (the day it happened), or `date = \"2025-05\"` if the sources give only the month"
+                        .into(),
+                ),
             );
             None
         }
@@ -193,6 +196,59 @@ fn event(f: &mut Fields, raw: Spanned<RawEvent>) -> Option<Event> {
         cite,
         withdrawn,
     })
+}
+
+/// An event's `date`: a TOML date (or date-time), or a `"YYYY-MM"` string
+/// when the sources give only the month.
+fn when(f: &mut Fields, d: &Spanned<Value>) -> Option<When> {
+    let span = f.span(d);
+    match d.get_ref() {
+        Value::Datetime(dt) => {
+            let day = Spanned::new(d.span(), *dt);
+            f.date(&day).map(When::Day)
+        }
+        Value::String(s) => {
+            if let Some(month) = When::month_of(s) {
+                return Some(month);
+            }
+            let help = if s.parse::<toml::value::Datetime>().is_ok() {
+                format!("write a day without quotes: `date = {s}`")
+            } else {
+                "write a day as `date = 2025-06-09`, or only the month as `date = \"2025-05\"`"
+                    .to_string()
+            };
+            f.error(
+                span,
+                format!("event date `{s}` is not a day or a month"),
+                Some(help),
+            );
+            None
+        }
+        other => {
+            f.error(
+                span,
+                format!(
+                    "event date is {}, not a day or a month",
+                    a_or_an(other.type_str())
+                ),
+                Some(
+                    "write a day as `date = 2025-06-09`, or only the month as `date = \"2025-05\"`"
+                        .into(),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `an integer`, `a table`: a TOML type with its article.
+fn a_or_an(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {kind}")
 }
 
 /// Problems between a briefing's events, and with the sources they cite.

@@ -202,7 +202,9 @@ impl Renderer<'_> {
             text_html: stated.text_html.clone(),
             text_plain: inline_plain(&stated.text),
             citations_html,
-            reported_later: site.briefings[first.briefing].date.ymd() > first.date.ymd(),
+            reported_later: first
+                .date
+                .is_before(site.briefings[first.briefing].date.calendar_day()),
             reported,
             revised: !changes.is_empty(),
             revised_in,

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::date::PubDate;
+use crate::date::When;
 use crate::diag::{Diagnostic, Severity};
 use crate::parse::Briefing;
 
@@ -24,8 +24,9 @@ use crate::parse::Briefing;
 pub struct Version {
     /// Index into `Site::briefings`.
     pub briefing: usize,
-    /// When it happened (a withdrawal that gives no date keeps the last).
-    pub date: PubDate,
+    /// When it happened, a day or a month (a withdrawal that gives no
+    /// date keeps the last).
+    pub date: When,
     pub text: String,
     pub text_html: String,
     pub cite: Vec<String>,
@@ -252,13 +253,14 @@ pub fn resolve(briefings: &[Arc<Briefing>], diags: &mut Vec<Diagnostic>) -> Time
         }
     }
     let mut order: Vec<usize> = (0..timeline.events.len()).collect();
-    // Stable: events of one date stay in the order they were first stated.
+    // Stable: events of one date stay in the order they were first stated;
+    // an event known only by its month comes before that month's days.
     order.sort_by_key(|&e| timeline.events[e].current().date);
     timeline.order = order;
     timeline
 }
 
-fn version(briefing: usize, date: PubDate, e: &crate::parse::Event) -> Version {
+fn version(briefing: usize, date: When, e: &crate::parse::Event) -> Version {
     Version {
         briefing,
         date,

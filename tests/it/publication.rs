@@ -7,9 +7,10 @@
 //! issue asks for (five sources, six to nine briefings of 400–900 words,
 //! browsable tags, an explainer that changes as the story unfolds, a
 //! "by the numbers" briefing that cites every source giving a share figure).
-//! They also hold it to a newsroom's standard: every deal point cites a
-//! source, no briefing cites a document written after its own date, and
-//! no run of eight words is published in two files of `content/`.
+//! They also hold it to a newsroom's standard: every deal point and event
+//! cites a source, no briefing cites a document written after its own date,
+//! the timeline runs from Geneva to what each side said would come next,
+//! and no run of eight words is published in two files of `content/`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -73,11 +74,41 @@ impl Briefing {
     }
 
     fn deal(&self) -> Vec<&toml::Table> {
+        self.tables("deal")
+    }
+
+    fn events(&self) -> Vec<&toml::Table> {
+        self.tables("event")
+    }
+
+    /// The `[[key]]` tables of the front matter.
+    fn tables(&self, key: &str) -> Vec<&toml::Table> {
         self.front
-            .get("deal")
+            .get(key)
             .and_then(|v| v.as_array())
             .map(|a| a.iter().filter_map(|d| d.as_table()).collect())
             .unwrap_or_default()
+    }
+
+    /// Each deal point and event: ("deal point `id`" or "event `id`", its cites).
+    fn sourced_entries(&self) -> Vec<(String, Vec<String>)> {
+        let deal = self.deal().into_iter().map(|t| ("deal point", t));
+        let events = self.events().into_iter().map(|t| ("event", t));
+        deal.chain(events)
+            .map(|(what, t)| {
+                let id = t.get("id").and_then(|v| v.as_str()).unwrap_or("without id");
+                let cite = t
+                    .get("cite")
+                    .and_then(|v| v.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|s| s.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (format!("{what} `{id}`"), cite)
+            })
+            .collect()
     }
 }
 
@@ -584,30 +615,25 @@ fn day(b: &Briefing) -> String {
 }
 
 #[test]
-fn every_deal_point_cites_a_source_that_existed_on_its_date() {
+fn every_deal_point_and_event_cites_a_source_that_existed_on_its_date() {
     let dates = source_dates();
     let mut problems = Vec::new();
-    let mut points = 0;
+    let (mut points, mut events) = (0, 0);
     for b in &briefings() {
-        for d in b.deal() {
-            points += 1;
-            let id = d.get("id").and_then(|v| v.as_str()).unwrap_or("?");
-            let cite: Vec<&str> = d
-                .get("cite")
-                .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|s| s.as_str()).collect())
-                .unwrap_or_default();
+        points += b.deal().len();
+        events += b.events().len();
+        for (what, cite) in b.sourced_entries() {
             if cite.is_empty() {
-                problems.push(format!("{}: deal point `{id}` cites no source", b.rel));
+                problems.push(format!("{}: {what} cites no source", b.rel));
             }
             for source in cite {
-                match dates.get(source) {
+                match dates.get(&source) {
                     None => problems.push(format!(
-                        "{}: deal point `{id}` cites `{source}`, which is not in sources.toml",
+                        "{}: {what} cites `{source}`, which is not in sources.toml",
                         b.rel
                     )),
                     Some(Some(date)) if *date > day(b) => problems.push(format!(
-                        "{}: deal point `{id}` cites `{source}`, written no earlier than {date}, \
+                        "{}: {what} cites `{source}`, written no earlier than {date}, \
                          in a briefing dated {}",
                         b.rel,
                         day(b)
@@ -617,13 +643,59 @@ fn every_deal_point_cites_a_source_that_existed_on_its_date() {
             }
         }
     }
-    assert!(points > 0, "no deal points found");
+    assert!(
+        points > 0 && events > 0,
+        "no deal points or no events found"
+    );
     assert!(
         problems.is_empty(),
-        "{} problem(s) with deal points:\n{}",
+        "{} problem(s) with deal points and events:\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// The timeline tells the story from Geneva on, as the issue asks: Geneva
+/// (which the sources date only by month), both days in London, the
+/// framework, and what each side said would come next; no event after the
+/// briefing that reports it.
+#[test]
+fn the_timeline_runs_from_geneva_to_what_each_side_said_comes_next() {
+    let mut dated: Vec<(String, String)> = Vec::new();
+    for b in &briefings() {
+        for e in b.events() {
+            let date = match e.get("date") {
+                Some(toml::Value::Datetime(d)) => d.to_string(),
+                Some(toml::Value::String(month)) => month.clone(),
+                other => panic!("{}: an event's date is {other:?}", b.rel),
+            };
+            assert!(
+                date[..date.len().min(10)] <= *day(b),
+                "{}: an event dated {date}, after the briefing",
+                b.rel
+            );
+            let id = e.get("id").and_then(|v| v.as_str()).unwrap_or("");
+            dated.push((date, id.to_string()));
+        }
+    }
+    dated.sort();
+    let ids: Vec<&str> = dated.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(
+        dated[0],
+        ("2025-05".to_string(), "geneva".to_string()),
+        "Geneva, in May (no source gives its day), comes first: {ids:?}"
+    );
+    for (day, id) in [
+        ("2025-06-09", "london-talks-open"),
+        ("2025-06-09", "hassett-expectation"),
+        ("2025-06-10", "framework-agreed"),
+        ("2025-06-10", "report-back"),
+    ] {
+        assert!(
+            dated.contains(&(day.to_string(), id.to_string())),
+            "no event `{id}` on {day}: {dated:?}"
+        );
+    }
 }
 
 #[test]
@@ -631,15 +703,10 @@ fn no_briefing_cites_a_source_written_after_its_date() {
     let dates = source_dates();
     let mut late = Vec::new();
     for b in &briefings() {
-        let deal_cites = b.deal().into_iter().flat_map(|d| {
-            let id = d.get("id").and_then(|v| v.as_str()).unwrap_or("?");
-            d.get("cite")
-                .and_then(|v| v.as_array())
-                .into_iter()
-                .flatten()
-                .filter_map(|s| s.as_str())
-                .map(move |s| (s.to_string(), format!("deal point `{id}`")))
-        });
+        let deal_cites = b
+            .sourced_entries()
+            .into_iter()
+            .flat_map(|(what, cite)| cite.into_iter().map(move |s| (s, what.clone())));
         let body_cites = cited_ids(&b.body).into_iter().map(|(s, at)| {
             let line = b.body_line + b.body[..at].matches('\n').count();
             (s, format!("line {line}"))

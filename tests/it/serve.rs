@@ -1116,10 +1116,16 @@ fn new_briefing(m: &mut Model, rng: &mut Rng, dir: &str) -> Brf {
 }
 
 /// An event dated around the briefings.
+/// An event's `date` as written in TOML: a day, or one time in five only
+/// the month (a quoted `"YYYY-MM"`).
 fn event_date(rng: &mut Rng) -> String {
     let day = chrono::NaiveDate::from_ymd_opt(2025, 4, 20).unwrap()
         + chrono::Days::new(rng.below(70) as u64);
-    day.format("%Y-%m-%d").to_string()
+    if rng.chance(20) {
+        day.format("\"%Y-%m\"").to_string()
+    } else {
+        day.format("%Y-%m-%d").to_string()
+    }
 }
 
 fn chart_block(m: &mut Model, rng: &mut Rng) -> ChartBlock {

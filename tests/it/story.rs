@@ -606,6 +606,157 @@ fn the_timeline_feed_has_an_entry_per_event_last_changed_first() {
     );
 }
 
+/// 10 June: events the sources date only by month, beside days of those
+/// months; 12 June: one of them gets its day.
+const MONTHS: &str = r#"
+    +++
+    title = "What came before London"
+    date = 2025-06-10
+
+    [[event]]
+    date = 2025-05-20
+    text = "A day in May."
+    cite = ["framework-report"]
+
+    [[event]]
+    id = "geneva"
+    date = "2025-05"
+    text = "Talks in Geneva end with vague promises."
+    cite = ["framework-report"]
+
+    [[event]]
+    date = 2025-06-09
+    text = "Talks open in London."
+    cite = ["framework-report"]
+
+    [[event]]
+    date = "2025-06"
+    text = "Officials prepare the London round."
+    cite = ["framework-report"]
+    +++
+    Before London [@framework-report; @geneva-statement; @reex-leverage; @customs-data].
+"#;
+
+const MONTH_DAY: &str = r#"
+    +++
+    title = "The day of Geneva"
+    date = 2025-06-12
+
+    [[event]]
+    id = "geneva"
+    date = 2025-05-12
+    text = "Talks in Geneva end with vague promises."
+    cite = ["framework-report", "geneva-statement"]
+    +++
+    Geneva was on 12 May [@geneva-statement].
+"#;
+
+#[test]
+fn an_event_known_only_by_its_month_comes_first_in_that_month() {
+    let month_site = |with_day: bool| {
+        let mut files = vec![
+            (SOURCES, REGISTRY),
+            ("content/briefings/2025-06-10-months.md", MONTHS),
+        ];
+        if with_day {
+            files.push(("content/briefings/2025-06-12-day.md", MONTH_DAY));
+        }
+        let built = site(&files).build().ok();
+        assert_eq!(built.diags(), Vec::<String>::new());
+        built
+    };
+    let built = month_site(false);
+    let html = built.read("timeline/index.html");
+    let shown = months(&html);
+    type Shown<'a> = (&'a str, &'a str, Option<&'a str>);
+    let shape: Vec<(&str, Vec<Shown>)> = shown
+        .iter()
+        .map(|(id, _, events)| {
+            (
+                id.as_str(),
+                events
+                    .iter()
+                    .map(|e| (e.date.as_str(), e.text.as_str(), e.reported.as_deref()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (
+                "m-2025-05",
+                vec![
+                    // Its month, as a valid <time datetime>; reported after
+                    // the month is over.
+                    (
+                        "2025-05",
+                        "Talks in Geneva end with vague promises.",
+                        Some("· reported 10 June 2025")
+                    ),
+                    (
+                        "2025-05-20",
+                        "A day in May.",
+                        Some("· reported 10 June 2025")
+                    ),
+                ]
+            ),
+            (
+                "m-2025-06",
+                vec![
+                    // June is not over on 10 June: not "reported later".
+                    ("2025-06", "Officials prepare the London round.", None),
+                    (
+                        "2025-06-09",
+                        "Talks open in London.",
+                        Some("· reported 10 June 2025")
+                    ),
+                ]
+            ),
+        ]
+    );
+    assert!(
+        html.contains("<time datetime=\"2025-05\">May 2025</time>"),
+        "the month is shown as the month"
+    );
+    let page = built.read("briefings/months/index.html");
+    let listed = text_of(inner(&page, "<ul class=\"events-box__list\"", "</ul>"));
+    assert!(
+        listed.contains("Added: May 2025 — Talks in Geneva end with vague promises."),
+        "the briefing lists the event by its month: {listed}"
+    );
+    let xml = built.read("timeline/atom.xml");
+    check_xml(&xml).unwrap();
+    assert!(
+        xml_texts(&xml, "title")
+            .iter()
+            .any(|t| t == "May 2025: Talks in Geneva end with vague promises."),
+        "{xml}"
+    );
+
+    // A later briefing gives the day: the event moves to it, and the
+    // revision says it was dated by month before.
+    let built = month_site(true);
+    let html = built.read("timeline/index.html");
+    let may: Vec<(String, String)> = months(&html)[0]
+        .2
+        .iter()
+        .map(|e| (e.date.clone(), e.anchor.clone()))
+        .collect();
+    assert_eq!(
+        may,
+        [
+            ("2025-05-12".to_string(), "event-geneva".to_string()),
+            ("2025-05-20".to_string(), "e-months-1".to_string()),
+        ]
+    );
+    let revisions = inner(&html, "<ol class=\"changes__list\"", "</ol>");
+    assert_eq!(
+        text_of(inner(revisions, "<span class=\"change__label\"", "</span>")),
+        "Redated from May 2025"
+    );
+}
+
 #[test]
 fn a_site_without_events_has_no_timeline() {
     let built = site(&[
@@ -676,10 +827,52 @@ fn event_diagnostics_point_at_the_key_or_value() {
         [
             "content/briefings/a.md:9:9: error: unknown source id `framework-reprot` in an event (help: did you mean `framework-report`?)",
             "content/briefings/a.md:12:6: error: event `call` appears twice in this briefing (help: the first is at line 6; merge them or give this one another id)",
-            "content/briefings/a.md:17:1: error: event without a `date` (help: add `date = 2025-06-09` (the day it happened))",
+            "content/briefings/a.md:17:1: error: event without a `date` (help: add `date = 2025-06-09` (the day it happened), or `date = \"2025-05\"` if the sources give only the month)",
             "content/briefings/a.md:25:10: error: an event without an `id` cannot be withdrawn (help: add the `id` of the event this withdraws: `id = \"…\"`)",
             "content/briefings/a.md:30:8: error: event cites no source (help: add at least one source id: `cite = [\"id\"]`)",
             "content/briefings/a.md:33:6: error: event id `Not An Id` is not a valid anchor (help: write it as `not-an-id`)",
+        ]
+    );
+}
+
+#[test]
+fn an_event_date_is_a_day_or_a_month_and_anything_else_is_an_error_at_it() {
+    let d = check(
+        r#"
+        +++
+        title = "A"
+        date = 2025-06-09
+
+        [[event]]
+        date = "May 2025"
+        text = "Words."
+        cite = ["framework-report"]
+
+        [[event]]
+        date = "2025-06-09"
+        text = "A quoted day."
+        cite = ["framework-report"]
+
+        [[event]]
+        date = "2025-13"
+        text = "No such month."
+        cite = ["framework-report"]
+
+        [[event]]
+        date = 2025
+        text = "A number."
+        cite = ["framework-report"]
+        +++
+        Body [@framework-report; @reex-leverage; @geneva-statement; @customs-data].
+        "#,
+    );
+    assert_eq!(
+        d,
+        [
+            "content/briefings/a.md:6:8: error: event date `May 2025` is not a day or a month (help: write a day as `date = 2025-06-09`, or only the month as `date = \"2025-05\"`)",
+            "content/briefings/a.md:11:8: error: event date `2025-06-09` is not a day or a month (help: write a day without quotes: `date = 2025-06-09`)",
+            "content/briefings/a.md:16:8: error: event date `2025-13` is not a day or a month (help: write a day as `date = 2025-06-09`, or only the month as `date = \"2025-05\"`)",
+            "content/briefings/a.md:21:8: error: event date is an integer, not a day or a month (help: write a day as `date = 2025-06-09`, or only the month as `date = \"2025-05\"`)",
         ]
     );
 }
