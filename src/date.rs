@@ -192,6 +192,14 @@ impl When {
         )
     }
 
+    /// Whether all of it lies after `day`: a month, only if it starts later.
+    pub fn starts_after(&self, day: NaiveDate) -> bool {
+        match self {
+            When::Day(d) => d.calendar_day() > day,
+            When::Month { .. } => self.first_day() > day,
+        }
+    }
+
     /// Whether all of it lies before `day`: a month, only once it is over.
     pub fn is_before(&self, day: NaiveDate) -> bool {
         match self {

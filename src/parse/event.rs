@@ -14,7 +14,7 @@ use toml::Value;
 
 use super::Fields;
 use super::sources::Registry;
-use crate::date::When;
+use crate::date::{PubDate, When};
 use crate::diag::{Diagnostic, Position, Severity};
 use crate::slug;
 use crate::toml_input::Schema;
@@ -61,18 +61,24 @@ pub(super) static EVENT_SCHEMA: Schema = Schema::Table(&[
 const HEADER: usize = "[[event]]".len();
 
 /// Validates a briefing's events, then checks them together: unknown
-/// sources and an id stated twice in one briefing.
+/// sources and an id stated twice in one briefing. `written` is the
+/// briefing's date: an event after it, or a source published after it, is
+/// a warning (an error under `--strict`).
 pub(super) fn events(
     f: &mut Fields,
     raw: Vec<Spanned<RawEvent>>,
     registry: &Registry,
+    written: Option<PubDate>,
 ) -> Vec<Event> {
-    let events: Vec<Event> = raw.into_iter().filter_map(|e| event(f, e)).collect();
-    check(f, &events, registry);
+    let events: Vec<Event> = raw
+        .into_iter()
+        .filter_map(|e| event(f, e, written))
+        .collect();
+    check(f, &events, registry, written);
     events
 }
 
-fn event(f: &mut Fields, raw: Spanned<RawEvent>) -> Option<Event> {
+fn event(f: &mut Fields, raw: Spanned<RawEvent>, written: Option<PubDate>) -> Option<Event> {
     let whole = f.span(&raw);
     let header = whole.start..whole.start + HEADER;
     let raw = raw.into_inner();
@@ -124,7 +130,29 @@ fn event(f: &mut Fields, raw: Spanned<RawEvent>) -> Option<Event> {
         }
     };
     let date = match &raw.date {
-        Some(d) => when(f, d),
+        Some(d) => {
+            let date = when(f, d);
+            if let (Some(date), Some(written)) = (date, written)
+                && date.starts_after(written.calendar_day())
+            {
+                let d = Diagnostic {
+                    severity: Severity::Warning,
+                    ..f.ctx.error(
+                        f.span(d),
+                        format!(
+                            "event dated {}, after this briefing ({})",
+                            date.display(),
+                            written.display()
+                        ),
+                    )
+                }
+                .with_help(
+                    "a briefing reports what has happened by its date: check the date, or state the event in a later briefing",
+                );
+                f.diags.push(d);
+            }
+            date
+        }
         None if withdrawn => None,
         None => {
             f.error(
@@ -252,22 +280,10 @@ fn a_or_an(kind: &str) -> String {
 }
 
 /// Problems between a briefing's events, and with the sources they cite.
-fn check(f: &mut Fields, events: &[Event], registry: &Registry) {
+fn check(f: &mut Fields, events: &[Event], registry: &Registry, written: Option<PubDate>) {
     let mut seen: HashMap<&str, &Position> = HashMap::new();
     for event in events {
-        for (id, at) in &event.cite {
-            if registry.get(id).is_none() && !registry.is_invalid(id) {
-                let d = Diagnostic::at_position(
-                    Severity::Error,
-                    f.ctx.path,
-                    at,
-                    format!("unknown source id `{id}` in an event"),
-                )
-                .with_help(registry.help_for_unknown(id));
-                f.diags.push(d);
-                f.ok = false;
-            }
-        }
+        f.check_cites(&event.cite, registry, written, "in an event");
         let Some(id) = &event.id else { continue };
         match seen.get(id.as_str()) {
             Some(first) => {

@@ -27,7 +27,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::date::PubDate;
-use crate::diag::{Diagnostic, FileContext, Position};
+use crate::diag::{Diagnostic, FileContext, Position, Severity};
 use crate::highlight::Themes;
 use crate::load::{ContentFile, FileKind, SourceFile};
 use crate::slug;
@@ -588,6 +588,35 @@ impl Fields<'_, '_> {
         v.span().start + self.offset..v.span().end + self.offset
     }
 
+    /// The sources a front-matter entry cites (`where_` says which, e.g.
+    /// "in an event"): an unknown id is an error, a source published after
+    /// `written` a warning, each at the id.
+    fn check_cites(
+        &mut self,
+        cite: &[(String, Position)],
+        registry: &Registry,
+        written: Option<PubDate>,
+        where_: &str,
+    ) {
+        for (id, at) in cite {
+            let (severity, message, help) = match registry.get(id) {
+                None if registry.is_invalid(id) => continue,
+                None => (
+                    Severity::Error,
+                    format!("unknown source id `{id}` {where_}"),
+                    registry.help_for_unknown(id),
+                ),
+                Some(source) => match markdown::anachronism(source, written) {
+                    Some((message, help)) => (Severity::Warning, message, help),
+                    None => continue,
+                },
+            };
+            let d = Diagnostic::at_position(severity, self.ctx.path, at, message).with_help(help);
+            self.ok &= severity != Severity::Error;
+            self.diags.push(d);
+        }
+    }
+
     fn error(
         &mut self,
         span: std::ops::Range<usize>,
@@ -778,10 +807,10 @@ fn parse_briefing(
         .into_iter()
         .filter_map(|d| deal_point(&mut f, d))
         .collect();
-    check_deal_points(&mut f, &deal, registry);
+    check_deal_points(&mut f, &deal, registry, date);
     let authors = newsroom::author_refs(&mut f, raw.authors);
     let corrections = newsroom::corrections(&mut f, raw.correction, date, registry);
-    let events = event::events(&mut f, raw.event, registry);
+    let events = event::events(&mut f, raw.event, registry, date);
     let ok = f.ok;
     Some(Briefing {
         fingerprint: fingerprint(&file.path, &file.text, &body, registry),
@@ -808,26 +837,24 @@ fn parse_briefing(
 /// Problems between a briefing's points, and with the sources they cite:
 /// checked here, with the registry at hand, so they are reported together
 /// with every other problem of the briefing.
-fn check_deal_points(f: &mut Fields, deal: &[DealPoint], registry: &Registry) {
+fn check_deal_points(
+    f: &mut Fields,
+    deal: &[DealPoint],
+    registry: &Registry,
+    written: Option<PubDate>,
+) {
     let mut seen: std::collections::HashMap<&str, &Position> = std::collections::HashMap::new();
     for point in deal {
-        for (id, at) in &point.cite {
-            if registry.get(id).is_none() && !registry.is_invalid(id) {
-                let d = Diagnostic::at_position(
-                    crate::diag::Severity::Error,
-                    f.ctx.path,
-                    at,
-                    format!("unknown source id `{id}` in deal point `{}`", point.id),
-                )
-                .with_help(registry.help_for_unknown(id));
-                f.diags.push(d);
-                f.ok = false;
-            }
-        }
+        f.check_cites(
+            &point.cite,
+            registry,
+            written,
+            &format!("in deal point `{}`", point.id),
+        );
         match seen.get(point.id.as_str()) {
             Some(first) => {
                 let d = Diagnostic::at_position(
-                    crate::diag::Severity::Error,
+                    Severity::Error,
                     f.ctx.path,
                     &point.id_at,
                     format!("deal point `{}` appears twice in this briefing", point.id),

@@ -18,7 +18,7 @@ use super::Fields;
 use super::markdown;
 use super::sources::Registry;
 use crate::date::PubDate;
-use crate::diag::{Diagnostic, FileContext, Position, Severity};
+use crate::diag::{Diagnostic, FileContext, Position};
 use crate::load::SourceFile;
 use crate::toml_input::{self, Schema};
 
@@ -200,36 +200,16 @@ fn correction(
             None
         }
     };
-    let mut cite = Vec::new();
-    for id in raw.cite.unwrap_or_default() {
-        let span = f.span(&id);
-        let id = id.into_inner();
-        match registry.get(&id) {
-            None if !registry.is_invalid(&id) => {
-                let d = f
-                    .ctx
-                    .error(
-                        span.clone(),
-                        format!("unknown source id `{id}` in correction"),
-                    )
-                    .with_help(registry.help_for_unknown(&id));
-                f.diags.push(d);
-                f.ok = false;
-            }
-            Some(source) => {
-                if let Some((message, help)) = markdown::anachronism(source, date) {
-                    let d = Diagnostic {
-                        severity: Severity::Warning,
-                        ..f.ctx.error(span.clone(), message)
-                    }
-                    .with_help(help);
-                    f.diags.push(d);
-                }
-            }
-            None => {}
-        }
-        cite.push((id, f.ctx.position(span)));
-    }
+    let cite: Vec<(String, Position)> = raw
+        .cite
+        .unwrap_or_default()
+        .into_iter()
+        .map(|id| {
+            let at = f.ctx.position(f.span(&id));
+            (id.into_inner(), at)
+        })
+        .collect();
+    f.check_cites(&cite, registry, date, "in correction");
     let (text, text_html) = text?;
     Some(Correction {
         date: date?,

@@ -215,6 +215,66 @@ fn citing_a_source_published_later_is_a_warning_at_the_citation() {
     );
 }
 
+#[test]
+fn deal_points_and_events_are_held_to_the_briefings_date() {
+    let front = r#"
+        [[deal]]
+        id = "truce"
+        kind = "is"
+        text = "A truce."
+        cite = ["early", "late"]
+
+        [[event]]
+        date = 2025-06-12
+        text = "A truce is signed."
+        cite = ["late"]
+
+        [[event]]
+        date = "2025-06"
+        text = "Talks go on this month."
+        cite = ["early"]
+
+        [[event]]
+        date = "2025-07"
+        text = "Talks go on next month."
+        cite = ["early"]
+    "#;
+    let s = site(&[
+        ("content/sources.toml", SOURCES),
+        (
+            "content/briefings/2025-06-09-talks.md",
+            &briefing(
+                "Talks",
+                "2025-06-09",
+                &dedent(front),
+                "Officials met [@early].\n",
+            ),
+        ),
+    ]);
+    let later = "after this was written (9 June 2025) (help: cite it in a later briefing, or in a dated [[correction]] (kind = \"update\") on this one)";
+    let after = "after this briefing (9 June 2025) (help: a briefing reports what has happened by its date: check the date, or state the event in a later briefing)";
+    assert_eq!(
+        s.diags(),
+        [
+            format!(
+                "content/briefings/2025-06-09-talks.md:8:18: warning: source `late` was published on 11 June 2025, {later}"
+            ),
+            format!(
+                "content/briefings/2025-06-09-talks.md:11:8: warning: event dated 12 June 2025, {after}"
+            ),
+            format!(
+                "content/briefings/2025-06-09-talks.md:13:9: warning: source `late` was published on 11 June 2025, {later}"
+            ),
+            // June has begun on 9 June; July has not.
+            format!(
+                "content/briefings/2025-06-09-talks.md:21:8: warning: event dated July 2025, {after}"
+            ),
+        ]
+    );
+    let run = s.brief(&["check", "--strict"]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+}
+
 fn linked_site(link_line: &str) -> TempSite {
     site(&[
         (

@@ -81,7 +81,7 @@ fn tags<'a>(html: &'a str, open: &str) -> Vec<&'a str> {
 // ---------------------------------------------------------------------------
 
 /// 2 June: states the Geneva truce (before its day: reported later), a
-/// call it dates 4 June, and an event without an id.
+/// call it dates 1 June, and an event without an id.
 const TRUCE: &str = r#"
     +++
     title = "A truce that set up the talks"
@@ -95,7 +95,7 @@ const TRUCE: &str = r#"
 
     [[event]]
     id = "call"
-    date = 2025-06-04
+    date = 2025-06-01
     text = "The two presidents speak by phone."
     cite = ["framework-report"]
 
@@ -378,7 +378,7 @@ fn revisions_and_withdrawals_are_shown_with_their_history() {
     assert_eq!(
         call.history,
         [
-            "4 June 2025: The two presidents speak by phone. (A truce that set up the talks, 2 June 2025)",
+            "1 June 2025: The two presidents speak by phone. (A truce that set up the talks, 2 June 2025)",
             "5 June 2025: Presidents Trump and Xi speak by phone for ninety minutes. (Why China has leverage, 9 June 2025)",
         ]
     );
@@ -405,7 +405,7 @@ fn revisions_and_withdrawals_are_shown_with_their_history() {
             ),
             (
                 "revised".to_string(),
-                "Redated from 4 June 2025; Reworded".to_string(),
+                "Redated from 1 June 2025; Reworded".to_string(),
                 "/timeline/#event-call /briefings/leverage/".to_string()
             ),
         ]
@@ -542,7 +542,7 @@ fn each_briefing_lists_the_events_it_added_or_changed() {
         listed("truce"),
         [
             "Added: 12 May 2025 — US and Chinese officials agree a 90-day tariff truce in Geneva. -> /timeline/#event-geneva-truce",
-            "Added: 4 June 2025 — The two presidents speak by phone. -> /timeline/#event-call",
+            "Added: 1 June 2025 — The two presidents speak by phone. -> /timeline/#event-call",
             "Added: 2 June 2025 — Talks are announced for London. -> /timeline/#e-truce-1",
         ]
     );
