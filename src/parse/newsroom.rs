@@ -230,6 +230,8 @@ pub struct Author {
     /// The bio as plain text, for meta descriptions and feeds.
     pub bio_plain: Option<String>,
     pub url: Option<String>,
+    /// A desk or a newsroom rather than a person (`kind = "organization"`).
+    pub organization: bool,
 }
 
 /// `content/authors.toml`: who may be named in a byline.
@@ -258,9 +260,14 @@ struct RawAuthor {
     name: Option<Spanned<String>>,
     bio: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
 }
 
-static AUTHOR_SCHEMA: Schema = Schema::Table(&[("name", None), ("bio", None), ("url", None)]);
+static AUTHOR_SCHEMA: Schema =
+    Schema::Table(&[("name", None), ("bio", None), ("url", None), ("kind", None)]);
+
+/// An author's `kind`s; the first is the default.
+const AUTHOR_KINDS: [&str; 2] = ["person", "organization"];
 static AUTHORS_SCHEMA: Schema = Schema::MapOf(&AUTHOR_SCHEMA);
 
 /// Parses `content/authors.toml`. Entries with errors are reported and
@@ -339,6 +346,19 @@ pub fn parse_authors(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Authors 
             }
             ok.then(|| u.into_inner())
         });
+        let organization = raw.kind.is_some_and(|k| match k.get_ref().as_str() {
+            "organization" => true,
+            "person" => false,
+            other => {
+                let help = crate::diag::suggestion(other, AUTHOR_KINDS)
+                    .unwrap_or_else(|| "use `person` (the default) or `organization`".into());
+                diags.push(
+                    ctx.error(k.span(), format!("unknown author kind `{other}`"))
+                        .with_help(help),
+                );
+                false
+            }
+        });
         match name.filter(|_| diags.len() == before) {
             Some(name) => authors.authors.push(Author {
                 id,
@@ -346,6 +366,7 @@ pub fn parse_authors(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Authors 
                 bio_html: bio.as_ref().map(|(h, _)| h.clone()),
                 bio_plain: bio.map(|(_, p)| p),
                 url,
+                organization,
             }),
             None => authors.invalid.push(id),
         }

@@ -201,7 +201,7 @@ impl Renderer<'_> {
                 .iter()
                 .map(|a| {
                     serde_json::json!({
-                        "@type": "Person",
+                        "@type": if a.organization { "Organization" } else { "Person" },
                         "name": a.name,
                         "url": site.base_url.url(a.path.trim_start_matches(site.base_url.root())),
                     })

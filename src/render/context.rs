@@ -147,6 +147,8 @@ pub struct AuthorLink {
     pub name: String,
     /// Root-relative path of the author's page.
     pub path: String,
+    /// A desk or newsroom rather than a person (`kind = "organization"`).
+    pub organization: bool,
 }
 
 /// An author, as `author` on their page and in `authors` on `/authors/`.

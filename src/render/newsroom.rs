@@ -135,6 +135,7 @@ impl Renderer<'_> {
                 Some(AuthorLink {
                     name: author.author.name.clone(),
                     path: base.path(&format!("authors/{}/", r.id)),
+                    organization: author.author.organization,
                 })
             })
             .collect()

@@ -17,7 +17,7 @@ published = 2025-06-11
 kind = "analysis"
 "#;
 
-const AUTHORS: &str = "[desk]\nname = \"The briefing desk\"\nbio = \"Writes and *corrects* these briefings.\"\n\n[ann]\nname = \"Ann Example\"\nurl = \"https://ann.example/\"\n";
+const AUTHORS: &str = "[desk]\nname = \"The briefing desk\"\nkind = \"organization\"\nbio = \"Writes and *corrects* these briefings.\"\n\n[ann]\nname = \"Ann Example\"\nurl = \"https://ann.example/\"\n";
 
 fn newsroom_site(extra_front: &str) -> TempSite {
     site(&[
@@ -80,9 +80,57 @@ fn a_byline_links_each_author_and_author_pages_list_their_briefings() {
     let json = between(&page, "<script type=\"application/ld+json\">", "</script>");
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(v["author"][0]["name"], "The briefing desk");
+    // The desk is an organization; a person is the default.
+    assert_eq!(v["author"][0]["@type"], "Organization");
+    assert_eq!(v["author"][1]["@type"], "Person");
     assert_eq!(v["author"][1]["url"], "https://example.org/authors/ann/");
     let sitemap = built.read("sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/authors/desk/</loc>"));
+}
+
+#[test]
+fn every_problem_in_authors_toml_is_reported_at_its_place() {
+    let authors = r#"
+        [desk]
+        name = "The briefing desk"
+        kind = "organisation"
+
+        [ann]
+        url = "ftp://ann.example/"
+
+        ["Ann B"]
+        name = " "
+        bio = "See [me](javascript:alert(1))."
+    "#;
+    let s = site(&[
+        ("content/sources.toml", SOURCES),
+        ("content/authors.toml", &dedent(authors)),
+        (
+            "content/briefings/2025-06-09-talks.md",
+            &briefing(
+                "Talks",
+                "2025-06-09",
+                "authors = [\"desk\"]",
+                "Officials met [@early].\n",
+            ),
+        ),
+        (
+            "content/briefings/2025-06-12-later.md",
+            &briefing("Later", "2025-06-12", "", "Later [@late].\n"),
+        ),
+    ]);
+    // Naming an author whose entry has errors is not a second error.
+    assert_eq!(
+        s.diags(),
+        [
+            "content/authors.toml:3:8: error: unknown author kind `organisation` (help: did you mean `organization`?)",
+            "content/authors.toml:5:2: error: author `ann` has no `name` (help: add `name = \"…\"`: the name a byline shows)",
+            "content/authors.toml:6:7: error: `url` must be an http(s) URL (help: write it as `https://…`)",
+            "content/authors.toml:8:2: error: author id `Ann B` is not a valid URL segment (help: use lowercase letters, digits and hyphens, e.g. `ann-b`)",
+            "content/authors.toml:9:8: error: `name` must not be empty",
+            "content/authors.toml:10:7: error: bio links to a `javascript:` URL (help: link to an `https:` URL or a path in the site)",
+        ]
+    );
 }
 
 #[test]

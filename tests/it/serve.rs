@@ -689,7 +689,14 @@ impl Model {
         if !self.authors.is_empty() {
             let mut toml = String::new();
             for (id, name) in &self.authors {
-                let _ = writeln!(toml, "[{id}]\nname = {name:?}\n");
+                // Some writers are desks, so a rename can also change an
+                // author's kind, which only the JSON-LD shows.
+                let kind = if name.len() % 2 == 1 {
+                    "kind = \"organization\"\n"
+                } else {
+                    ""
+                };
+                let _ = writeln!(toml, "[{id}]\nname = {name:?}\n{kind}");
             }
             put("content/authors.toml", toml);
         }
