@@ -99,6 +99,10 @@ pub struct TagName {
 /// stop at 255 bytes.
 const MAX_TAG_SLUG: usize = 80;
 
+/// The longest file name most file systems take (NAME_MAX), in bytes: a
+/// slug is a folder name in the output.
+const MAX_NAME: usize = 255;
+
 /// Two spellings of one tag: the same but for case (`Minerals`, `minerals`).
 pub fn same_tag(a: &str, b: &str) -> bool {
     a == b || a.to_lowercase() == b.to_lowercase()
@@ -723,6 +727,19 @@ impl Fields<'_, '_> {
                         format!("slug `{value}` is not a valid URL segment")
                     };
                     self.error(span, what, Some(help));
+                } else if value.len() > MAX_NAME {
+                    let help = format!(
+                        "shorten it, e.g. to `{}`",
+                        slug::shorten(&value, MAX_TAG_SLUG)
+                    );
+                    self.error(
+                        span,
+                        format!(
+                            "slug is {} bytes long, more than a file name may be ({MAX_NAME})",
+                            value.len()
+                        ),
+                        Some(help),
+                    );
                 }
                 (value, at)
             }

@@ -737,6 +737,34 @@ fn a_long_tag_gets_a_slug_a_file_system_takes() {
 }
 
 #[test]
+fn a_slug_longer_than_a_file_name_is_an_error_at_it_and_nothing_is_written() {
+    let long = "word-".repeat(60) + "end";
+    let s = site(&[(
+        "content/briefings/2025-06-01-a.md",
+        &briefing("A", "2025-06-01", &format!("slug = \"{long}\""), "Body.\n"),
+    )]);
+    assert_eq!(
+        s.diags(),
+        [format!(
+            "content/briefings/2025-06-01-a.md:4:8: error: slug is 303 bytes long, more than a file name may be (255) (help: shorten it, e.g. to `{}`)",
+            "word-".repeat(16).trim_end_matches('-')
+        )]
+    );
+    // 255 bytes is a name the file system takes.
+    let fits = "a".repeat(255);
+    let s = site(&[(
+        "content/briefings/2025-06-01-a.md",
+        &briefing("A", "2025-06-01", &format!("slug = \"{fits}\""), "Body.\n"),
+    )]);
+    assert!(
+        s.build()
+            .ok()
+            .files()
+            .contains(&format!("briefings/{fits}/index.html"))
+    );
+}
+
+#[test]
 fn names_that_differ_only_by_unicode_normalisation_collide() {
     // `café` as one character (NFC, most editors) and as `e` plus a
     // combining accent (NFD, macOS file names).
