@@ -16,7 +16,7 @@ const REGISTRY: &str = r#"
     [reex-framework]
     title = "The London framework, read closely"
     publisher = "Rare Earth Exchanges"
-    published = 2025-06-11
+    published = 2025-05-30
     url = "https://rareearthexchanges.com/framework"
 
     [ishook-talks]
@@ -428,7 +428,7 @@ fn points_carry_numbered_citations_of_their_current_sources() {
     assert_eq!(
         listed,
         [
-            "Rare Earth Exchanges, The London framework, read closely, 11 June 2025.",
+            "Rare Earth Exchanges, The London framework, read closely, 30 May 2025.",
             "USTR, Fact sheet.",
             "iShook, Talks resume in London.",
         ]
