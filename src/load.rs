@@ -245,19 +245,22 @@ pub fn content_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Ve
     for (abs, rel) in walk(root, dir, diags) {
         match classify(&rel) {
             Some(kind) => found.push(ContentFile { abs, rel, kind }),
-            None if rel.extension().is_some_and(|e| e == "md") => diags.push(
-                Diagnostic::warning(
-                    &rel,
-                    "markdown file outside content/briefings/ and content/pages/; ignored",
-                )
-                .with_help(
-                    "move briefings to content/briefings/ and standalone pages to content/pages/",
-                ),
-            ),
-            None => {}
+            None => diags.extend(stray(&rel)),
         }
     }
     found
+}
+
+/// The warning for a file under `content/` that no stage reads, if it
+/// looks like a document: markdown outside the briefings and pages.
+pub fn stray(rel: &Path) -> Option<Diagnostic> {
+    rel.extension().is_some_and(|e| e == "md").then(|| {
+        Diagnostic::warning(
+            rel,
+            "markdown file outside content/briefings/ and content/pages/; ignored",
+        )
+        .with_help("move briefings to content/briefings/ and standalone pages to content/pages/")
+    })
 }
 
 /// Lists the files of a static folder (`root/static` or a theme's), to copy.

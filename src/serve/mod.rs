@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
+use crate::diag::Diagnostic;
 use crate::resolve::Publish;
 use crate::{Error, Options};
 use http::{Message, Shared};
@@ -87,10 +88,11 @@ async fn serve(opts: ServeOptions) -> Result<(), Error> {
     })?;
     let watcher_shared = shared.clone();
     let shown_root = opts.root.clone();
+    let shown = first.diagnostics.clone();
     std::thread::Builder::new()
         .name("brief-watch".into())
         .spawn(move || {
-            if let Err(e) = watch(workspace, watcher, &shown_root, &watcher_shared) {
+            if let Err(e) = watch(workspace, watcher, &shown_root, &watcher_shared, shown) {
                 eprintln!("error: watching stopped: {e}");
             }
         })
@@ -218,12 +220,13 @@ impl SiteWatcher {
 const TOP_DIRS: [&str; 3] = ["content", "static", "themes"];
 
 /// Rebuilds on every (debounced) change; `shown_root` is the root as the
-/// user gave it, for printing.
+/// user gave it, for printing; `shown`, the diagnostics last printed.
 fn watch(
     mut workspace: Workspace,
     mut w: SiteWatcher,
     shown_root: &Path,
     shared: &Shared,
+    mut shown: Vec<Diagnostic>,
 ) -> notify::Result<()> {
     let root = w.root.clone();
     let mut had_problems = false;
@@ -276,11 +279,13 @@ fn watch(
         if update.failed {
             had_problems = true;
             print_update(shown_root, &update, rebuild_started.elapsed(), false);
+            shown = update.diagnostics.clone();
             shared.publish(Message::problems(&update.diagnostics));
         } else if !update.changed.is_empty() || had_problems {
             had_problems = false;
             let first_version = shared.update_outputs(workspace.outputs(), &update.changed);
             print_update(shown_root, &update, rebuild_started.elapsed(), false);
+            shown = update.diagnostics.clone();
             // Before the first good build every URL got the placeholder
             // page, whatever output it names: every tab reloads.
             let changed = if first_version {
@@ -289,6 +294,11 @@ fn watch(
                 update.changed
             };
             shared.publish(Message::reload(changed));
+        } else if update.diagnostics != shown {
+            // Only the warnings changed (a stray file saved or deleted,
+            // say): no page to reload, but the terminal says so.
+            print_update(shown_root, &update, rebuild_started.elapsed(), false);
+            shown = update.diagnostics;
         }
     }
 }

@@ -268,6 +268,10 @@ impl Workspace {
                 continue;
             }
             let Some(kind) = load::classify(&rel) else {
+                // Saved where no document belongs: warned about as the
+                // build's walk does (the warning goes with the file, above).
+                self.files.diags.retain(|w| w.path != rel);
+                self.files.diags.extend(load::stray(&rel));
                 continue;
             };
             if matches!(kind, FileKind::Sources | FileKind::Authors) {

@@ -3328,6 +3328,35 @@ fn a_folder_moved_away_and_back_takes_its_warnings_with_it() {
     move_away_and_back(&mut s, "content/notes");
 }
 
+/// A markdown file saved where no document belongs (directly under
+/// content/) was ignored by serve without the warning `brief build` gives.
+#[test]
+fn a_stray_markdown_file_is_warned_about_as_build_does_until_it_is_deleted() {
+    let mut s = Served::open();
+    let rel = "content/todo.md";
+    s.site.write(rel, "A note, not a page.\n");
+    let u = s.update(&[s.site.path(rel)]);
+    assert_eq!(
+        all_of(&u),
+        full_build(&s.opts).diagnostics,
+        "serve's diagnostics (left) and the build's"
+    );
+    assert_eq!(
+        all_of(&u),
+        [
+            "content/todo.md: warning: markdown file outside content/briefings/ and content/pages/; ignored (help: move briefings to content/briefings/ and standalone pages to content/pages/)"
+        ]
+    );
+    // Saved again: still one warning.
+    s.site.write(rel, "A longer note, not a page.\n");
+    let u = s.update(&[s.site.path(rel)]);
+    assert_eq!(all_of(&u).len(), 1, "{:#?}", all_of(&u));
+    std::fs::remove_file(s.site.path(rel)).unwrap();
+    let u = s.update(&[s.site.path(rel)]);
+    assert_eq!(all_of(&u), Vec::<String>::new());
+    assert_eq!(all_of(&u), full_build(&s.opts).diagnostics);
+}
+
 /// A file that cannot be read when serve starts (here: not UTF-8; a file
 /// without read permission is the same case) was reported by the first
 /// walk, and the report stayed after the file was saved readable: serve

@@ -595,6 +595,45 @@ fn serve_follows_the_content_folder_moved_away_and_back() {
     folder_moved_away_and_back("content");
 }
 
+/// A note saved directly under content/ is not a document: `brief build`
+/// warns, and serve said nothing at all (the save changed no page, so no
+/// line was printed). Run from inside the site with default flags.
+#[test]
+fn serve_warns_about_a_stray_markdown_file_and_says_when_it_is_gone() {
+    let site = fixture();
+    let mut server = start(site.root(), &["--port", "0"], &[]);
+    let note = site.path("content/todo.md");
+    save(&note, "A note to self, not a page.\n", Save::InPlace);
+    let line = server.wait_for_log("content/todo.md: warning:");
+    assert_eq!(
+        line,
+        "content/todo.md: warning: markdown file outside content/briefings/ and content/pages/; ignored"
+    );
+    let before = server.log().lines().count();
+    std::fs::remove_file(&note).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while server.log().lines().count() == before {
+        assert!(
+            Instant::now() < deadline,
+            "nothing printed after the delete:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let after: Vec<String> = server
+        .log()
+        .lines()
+        .skip(before)
+        .map(String::from)
+        .collect();
+    assert!(
+        after.iter().all(|l| !l.contains("warning"))
+            && after.iter().any(|l| l.starts_with("rebuilt in")),
+        "{after:#?}"
+    );
+}
+
 /// Whether the tests run as root, for whom no folder is unreadable.
 fn running_as_root() -> bool {
     Command::new("id")
