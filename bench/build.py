@@ -2,7 +2,8 @@
 """Benchmark `brief build` on generated sites.
 
     python3 bench/build.py [--sizes 1000,10000] [--runs 5] [--brief target/release/brief]
-                           [--modes search,no-search] [--seed 1] [--keep] [--regen]
+                           [--modes search,no-search[,zola,zola-unpaged,zola+pagefind]]
+                           [--seed 1] [--keep] [--regen]
                            [--output-dir DIR] [--json FILE] [--enforce] [--cold-images]
 
 For each size: generate a site with bench/gen_site.py (cached under
