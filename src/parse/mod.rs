@@ -651,6 +651,20 @@ impl Fields<'_, '_> {
             );
             return None;
         }
+        if let Some((written, ids)) = citation_in_text(t.get_ref()) {
+            let list = ids
+                .iter()
+                .map(|id| format!("\"{id}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.error(
+                span.clone(),
+                format!("{what} text has a citation, `{written}`, which is shown as written there"),
+                Some(format!(
+                    "take it out of the text and list the source in `cite = [{list}]`: its number follows the text"
+                )),
+            );
+        }
         let html = markdown::inline_html(t.get_ref(), |scheme| {
             let d = self
                 .ctx
@@ -849,6 +863,26 @@ fn parse_briefing(
         files: files.unwrap_or_default(),
     })
     .filter(|_| ok)
+}
+
+/// The first `[@id…]` citation in a front-matter text (not escaped as
+/// `\[@`), as written, with the ids it names: such texts are inline
+/// markdown, where a citation would be shown as it is written.
+fn citation_in_text(text: &str) -> Option<(&str, Vec<String>)> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("[@") {
+        let at = from + found;
+        from = at + 2;
+        if text[..at].ends_with('\\') {
+            continue;
+        }
+        let end = text[at..].find(']')?;
+        if let Ok(items) = citation::parse(&text[at + 1..at + end]) {
+            let ids = items.into_iter().map(|i| i.id).collect();
+            return Some((&text[at..=at + end], ids));
+        }
+    }
+    None
 }
 
 /// Problems between a briefing's points, and with the sources they cite:

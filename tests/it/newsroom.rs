@@ -133,6 +133,59 @@ fn every_problem_in_authors_toml_is_reported_at_its_place() {
     );
 }
 
+/// Deal points, events and corrections cite with `cite = [...]`; a
+/// `[@id]` in their text was published as those characters.
+#[test]
+fn a_citation_written_in_a_front_matter_text_is_an_error_with_the_cite_list_to_write() {
+    let front = r#"
+        [[deal]]
+        id = "truce"
+        kind = "is"
+        text = "A truce [@early; @late, p. 2]."
+        cite = ["early"]
+
+        [[event]]
+        date = 2025-06-08
+        text = "Talks are set [@early]."
+        cite = ["early"]
+
+        [[correction]]
+        date = 2025-06-12
+        text = "Escaped, \\[@early] is text; this [@late] is not."
+    "#;
+    let s = site(&[
+        ("content/sources.toml", SOURCES),
+        (
+            "content/briefings/2025-06-09-talks.md",
+            &briefing(
+                "Talks",
+                "2025-06-09",
+                &dedent(front),
+                "Officials met [@early].\n",
+            ),
+        ),
+        (
+            "content/briefings/2025-06-12-later.md",
+            &briefing("Later", "2025-06-12", "", "Later [@late].\n"),
+        ),
+    ]);
+    let help = "its number follows the text";
+    assert_eq!(
+        s.diags(),
+        [
+            format!(
+                "content/briefings/2025-06-09-talks.md:7:8: error: deal point text has a citation, `[@early; @late, p. 2]`, which is shown as written there (help: take it out of the text and list the source in `cite = [\"early\", \"late\"]`: {help})"
+            ),
+            format!(
+                "content/briefings/2025-06-09-talks.md:12:8: error: event text has a citation, `[@early]`, which is shown as written there (help: take it out of the text and list the source in `cite = [\"early\"]`: {help})"
+            ),
+            format!(
+                "content/briefings/2025-06-09-talks.md:17:8: error: correction text has a citation, `[@late]`, which is shown as written there (help: take it out of the text and list the source in `cite = [\"late\"]`: {help})"
+            ),
+        ]
+    );
+}
+
 #[test]
 fn a_site_without_authors_has_no_author_pages_or_bylines() {
     let s = site(&[(
