@@ -327,7 +327,7 @@ mod tests {
             d,
             [
                 "site.toml:1:1: error: unknown key `titel` in site.toml (help: did you mean `title`?)",
-                "site.toml:4:1: error: unknown key `lihgt` in site.toml (help: did you mean `light`?)",
+                "site.toml:4:1: error: unknown key `lihgt` in a `[highlight]` table (help: did you mean `light`?)",
             ]
         );
     }

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Diagnostic, FileContext, suggestion};
+use crate::diag::{Diagnostic, FileContext, did_you_mean, suggestion};
 
 /// The keys a TOML table may have.
 #[derive(Debug)]
@@ -63,16 +63,40 @@ pub fn parse_mapped<T: DeserializeOwned>(
         return None;
     }
     let mut unknown = Vec::new();
-    check_keys(table.get_ref(), schema, &mut unknown);
+    check_keys(table.get_ref(), schema, None, &mut unknown);
     if !unknown.is_empty() {
-        unknown.sort_by_key(|(span, _, _)| span.start);
-        for (span, key, allowed) in unknown {
-            let help = suggestion(&key, allowed.iter().copied())
-                .unwrap_or_else(|| format!("allowed keys: {}", allowed.join(", ")));
-            diags.push(
-                ctx.error(shift(span), format!("unknown key `{key}` in {what}"))
-                    .with_help(help),
-            );
+        unknown.sort_by_key(|u| u.span.start);
+        for u in unknown {
+            let key = &u.key;
+            let allowed = || {
+                suggestion(key, u.allowed.iter().copied())
+                    .unwrap_or_else(|| format!("allowed keys: {}", u.allowed.join(", ")))
+            };
+            let (message, help) = match (&u.table, schema) {
+                // In a table of the front matter or site.toml: a key of
+                // the top level written below a table header is TOML's
+                // rule at work, not a misspelling.
+                (Some(header), Schema::Table(top)) => {
+                    let moved = |k: &str| {
+                        format!(
+                            "`{k}` belongs to the {what}, but TOML puts every key after a `{header}` line in that table: move it above the first line that starts with `[`"
+                        )
+                    };
+                    let top_keys = top.iter().map(|(k, _)| *k);
+                    let help = if schema.allows(key) {
+                        moved(key)
+                    } else if let Some(help) = suggestion(key, u.allowed.iter().copied()) {
+                        help
+                    } else if let Some(k) = did_you_mean(key, top_keys) {
+                        format!("did you mean `{k}`? {}", moved(k))
+                    } else {
+                        allowed()
+                    };
+                    (format!("unknown key `{key}` in a `{header}` table"), help)
+                }
+                _ => (format!("unknown key `{key}` in {what}"), allowed()),
+            };
+            diags.push(ctx.error(shift(u.span), message).with_help(help));
         }
         return None;
     }
@@ -91,34 +115,54 @@ pub fn parse_mapped<T: DeserializeOwned>(
     }
 }
 
-type Unknown = (Range<usize>, String, Vec<&'static str>);
+impl Schema {
+    /// Whether this table's schema names `key`.
+    fn allows(&self, key: &str) -> bool {
+        matches!(self, Schema::Table(keys) if keys.iter().any(|(k, _)| *k == key))
+    }
+}
 
-fn check_keys(table: &DeTable, schema: &Schema, out: &mut Vec<Unknown>) {
+/// A key the schema does not name.
+struct Unknown {
+    span: Range<usize>,
+    key: String,
+    allowed: Vec<&'static str>,
+    /// The header of the table it is in (`[[deal]]`, `[highlight]`);
+    /// `None` at the top level.
+    table: Option<String>,
+}
+
+fn check_keys(table: &DeTable, schema: &Schema, header: Option<&str>, out: &mut Vec<Unknown>) {
     for (key, value) in table.iter() {
         let nested = match schema {
             Schema::MapOf(inner) => Some(*inner),
             Schema::Table(keys) => match keys.iter().find(|(k, _)| *k == key.get_ref().as_ref()) {
                 Some((_, nested)) => *nested,
                 None => {
-                    let allowed = keys.iter().map(|(k, _)| *k).collect();
-                    out.push((key.span(), key.get_ref().to_string(), allowed));
+                    out.push(Unknown {
+                        span: key.span(),
+                        key: key.get_ref().to_string(),
+                        allowed: keys.iter().map(|(k, _)| *k).collect(),
+                        table: header.map(String::from),
+                    });
                     continue;
                 }
             },
         };
         if let Some(nested) = nested {
-            check_value(value, nested, out);
+            check_value(value, nested, key.get_ref(), out);
         }
     }
 }
 
-fn check_value(value: &Spanned<DeValue>, schema: &Schema, out: &mut Vec<Unknown>) {
+fn check_value(value: &Spanned<DeValue>, schema: &Schema, name: &str, out: &mut Vec<Unknown>) {
     match value.get_ref() {
-        DeValue::Table(t) => check_keys(t, schema, out),
+        DeValue::Table(t) => check_keys(t, schema, Some(&format!("[{name}]")), out),
         DeValue::Array(items) => {
+            let header = format!("[[{name}]]");
             for item in items.iter() {
                 if let DeValue::Table(t) = item.get_ref() {
-                    check_keys(t, schema, out);
+                    check_keys(t, schema, Some(&header), out);
                 }
             }
         }

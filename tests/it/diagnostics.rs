@@ -368,7 +368,7 @@ fn unknown_key_in_a_deal_point() {
     assert_eq!(
         d,
         [
-            "content/briefings/a.md:9:1: error: unknown key `cites` in front matter (help: did you mean `cite`?)"
+            "content/briefings/a.md:9:1: error: unknown key `cites` in a `[[deal]]` table (help: did you mean `cite`?)"
         ]
     );
 }
@@ -453,6 +453,47 @@ fn site_toml_key_written_short_suggests_the_whole_key() {
         d,
         [
             "site.toml:3:1: error: unknown key `paginate` in site.toml (help: did you mean `paginate_by`?)"
+        ]
+    );
+}
+
+/// TOML gives every key after a table header to that table: a front-matter
+/// key written below a `[[deal]]`, or a site.toml key below `[highlight]`,
+/// is unknown there, and the fix is to move it, not to spell it.
+#[test]
+fn a_top_level_key_written_below_a_table_says_to_move_it() {
+    let d = check(
+        A,
+        r#"
+        +++
+        title = "A"
+        date = 2025-06-09
+
+        [[deal]]
+        id = "truce"
+        kind = "is"
+        text = "A truce."
+        cite = ["x"]
+        tags = ["geneva"]
+        tgas = ["typo"]
+        +++
+        "#,
+    );
+    assert_eq!(
+        d,
+        [
+            "content/briefings/a.md:10:1: error: unknown key `tags` in a `[[deal]]` table (help: `tags` belongs to the front matter, but TOML puts every key after a `[[deal]]` line in that table: move it above the first line that starts with `[`)",
+            "content/briefings/a.md:11:1: error: unknown key `tgas` in a `[[deal]]` table (help: did you mean `tags`? `tags` belongs to the front matter, but TOML puts every key after a `[[deal]]` line in that table: move it above the first line that starts with `[`)",
+        ]
+    );
+    let d = check(
+        "site.toml",
+        "base_url = \"https://example.org/\"\n[highlight]\nlight = \"InspiredGitHub\"\ntitle = \"T\"\n",
+    );
+    assert_eq!(
+        d,
+        [
+            "site.toml:4:1: error: unknown key `title` in a `[highlight]` table (help: `title` belongs to the site.toml, but TOML puts every key after a `[highlight]` line in that table: move it above the first line that starts with `[`)"
         ]
     );
 }

@@ -1607,7 +1607,7 @@ fn unknown_key_in_a_deal_table() {
     assert_eq!(
         d,
         [
-            "content/briefings/a.md:8:1: error: unknown key `txt` in front matter (help: did you mean `text`?)"
+            "content/briefings/a.md:8:1: error: unknown key `txt` in a `[[deal]]` table (help: did you mean `text`?)"
         ]
     );
 }

@@ -896,7 +896,7 @@ fn an_unknown_key_in_an_event_suggests_the_right_one() {
     assert_eq!(
         d,
         [
-            "content/briefings/a.md:6:1: error: unknown key `dat` in front matter (help: did you mean `date`?)"
+            "content/briefings/a.md:6:1: error: unknown key `dat` in a `[[event]]` table (help: did you mean `date`?)"
         ]
     );
 }
