@@ -267,14 +267,19 @@ fn bylines(
                 Some(a) => signed[a].push(i),
                 None if registry.invalid.contains(&r.id) => {}
                 None => {
-                    let help = if registry.authors.is_empty() && registry.invalid.is_empty() {
+                    // No file (or an unreadable one): it is the file to add.
+                    let help = if registry.path.as_os_str().is_empty() {
                         format!(
                             "add `content/authors.toml` with `[{}]` and `name = \"…\"`",
                             r.id
                         )
                     } else {
-                        crate::diag::suggestion(&r.id, registry.ids())
-                            .unwrap_or_else(|| format!("add `[{}]` to content/authors.toml", r.id))
+                        crate::diag::suggestion(&r.id, registry.ids()).unwrap_or_else(|| {
+                            format!(
+                                "add `[{}]` with `name = \"…\"` to content/authors.toml",
+                                r.id
+                            )
+                        })
                     };
                     diags.push(
                         Diagnostic::at_position(

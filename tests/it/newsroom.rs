@@ -221,6 +221,20 @@ fn an_unknown_author_is_an_error_with_did_you_mean() {
             "content/briefings/2025-06-09-a.md:4:12: error: unknown author `desk` (help: add `content/authors.toml` with `[desk]` and `name = \"…\"`)"
         ]
     );
+    // The file is there, with no one in it yet: the entry is what to add.
+    let s = site(&[
+        ("content/authors.toml", "# Who writes here.\n"),
+        (
+            "content/briefings/2025-06-09-a.md",
+            &briefing("A", "2025-06-09", "authors = [\"desk\"]", "Body.\n"),
+        ),
+    ]);
+    assert_eq!(
+        s.diags(),
+        [
+            "content/briefings/2025-06-09-a.md:4:12: error: unknown author `desk` (help: add `[desk]` with `name = \"…\"` to content/authors.toml)"
+        ]
+    );
 }
 
 #[test]
