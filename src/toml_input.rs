@@ -55,10 +55,14 @@ pub fn parse_mapped<T: DeserializeOwned>(
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            diags.push(ctx.error(
-                shift(span),
-                format!("invalid TOML in {what}: {}", one_line(e.message())),
-            ));
+            let written = input.get(span.clone()).unwrap_or_default();
+            diags.push(
+                ctx.error(
+                    shift(span),
+                    format!("invalid TOML in {what}: {}", one_line(e.message())),
+                )
+                .with_help_opt(syntax_help(written)),
+            );
         }
         return None;
     }
@@ -169,6 +173,19 @@ fn check_value(value: &Spanned<DeValue>, schema: &Schema, name: &str, out: &mut 
         // A wrong type is reported by serde with its span.
         _ => {}
     }
+}
+
+/// A fix for the TOML syntax errors writers make most: a month written
+/// as a bare date (`date = 2025-05`), which only a string can hold.
+fn syntax_help(written: &str) -> Option<String> {
+    let month = written.trim();
+    let (year, mm) = month.split_once('-')?;
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(year, 4) && digits(mm, 2)).then(|| {
+        format!(
+            "TOML has no month-only date: write `\"{month}\"` (an event's month), or a whole day"
+        )
+    })
 }
 
 fn one_line(message: &str) -> String {

@@ -875,6 +875,27 @@ fn an_event_date_is_a_day_or_a_month_and_anything_else_is_an_error_at_it() {
             "content/briefings/a.md:21:8: error: event date is an integer, not a day or a month (help: write a day as `date = 2025-06-09`, or only the month as `date = \"2025-05\"`)",
         ]
     );
+    // Without the quotes, a month is not TOML at all.
+    let d = check(
+        r#"
+        +++
+        title = "A"
+        date = 2025-06-09
+
+        [[event]]
+        date = 2025-05
+        text = "Geneva."
+        cite = ["framework-report"]
+        +++
+        Body.
+        "#,
+    );
+    assert_eq!(
+        d,
+        [
+            "content/briefings/a.md:6:8: error: invalid TOML in front matter: invalid date, expected `-` (MM-DD) (help: TOML has no month-only date: write `\"2025-05\"` (an event's month), or a whole day)"
+        ]
+    );
 }
 
 #[test]
