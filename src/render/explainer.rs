@@ -89,12 +89,7 @@ impl Renderer<'_> {
             id: format!("change-{}-{}", p.id, c.version + 1),
             point_id: p.id.clone(),
             point_path: self.point_path(&p.id),
-            kind: match c.kind {
-                ChangeKind::Added => "added",
-                ChangeKind::Revised => "revised",
-                ChangeKind::Withdrawn => "withdrawn",
-                ChangeKind::Reinstated => "reinstated",
-            },
+            kind: c.kind.as_str(),
             label: parts.join("; "),
             reworded: c.reworded,
             moved: c.moved,

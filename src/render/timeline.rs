@@ -220,11 +220,8 @@ impl Renderer<'_> {
         let v = &event.versions[c.version];
         let prev = c.version.checked_sub(1).map(|i| &event.versions[i]);
         let mut parts = Vec::new();
-        match c.kind {
-            ChangeKind::Added => parts.push("Added".to_string()),
-            ChangeKind::Withdrawn => parts.push("Withdrawn".to_string()),
-            ChangeKind::Reinstated => parts.push("Reinstated".to_string()),
-            ChangeKind::Revised => {}
+        if c.kind != ChangeKind::Revised {
+            parts.push(c.kind.label().to_string());
         }
         if let (true, Some(prev)) = (c.redated, prev) {
             parts.push(format!("Redated from {}", prev.date.display()));
@@ -391,12 +388,6 @@ impl Renderer<'_> {
             .map(|c| {
                 let event = &t.events[c.event];
                 let v = &event.versions[c.version];
-                let label = match c.kind {
-                    ChangeKind::Added => "Added",
-                    ChangeKind::Revised => "Revised",
-                    ChangeKind::Withdrawn => "Withdrawn",
-                    ChangeKind::Reinstated => "Reinstated",
-                };
                 let text = if v.withdrawn {
                     &event.versions[..c.version]
                         .iter()
@@ -409,7 +400,7 @@ impl Renderer<'_> {
                 };
                 BriefingEventContext {
                     kind: c.kind.as_str(),
-                    label: label.to_string(),
+                    label: c.kind.label().to_string(),
                     path: self.event_path(&event.anchor),
                     date: v.date.ymd(),
                     date_display: v.date.display(),

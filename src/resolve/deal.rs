@@ -43,14 +43,49 @@ impl Point {
     }
 }
 
-/// What a version changed.
+/// What a version changed: of an explainer point here, and of a timeline
+/// event ([`super::timeline`]), which are versioned alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
     Added,
-    /// Wording, kind or sources changed (see the flags on [`Change`]).
+    /// Wording, kind, date or sources changed (see the flags on the change).
     Revised,
     Withdrawn,
     Reinstated,
+}
+
+impl ChangeKind {
+    /// What a later statement of a point or event does to the one before:
+    /// `changed` says whether anything besides withdrawal differs. `None`
+    /// for a restatement that changes nothing (or stays withdrawn).
+    pub fn between(was_withdrawn: bool, is_withdrawn: bool, changed: bool) -> Option<ChangeKind> {
+        match (was_withdrawn, is_withdrawn) {
+            (false, true) => Some(ChangeKind::Withdrawn),
+            (true, false) => Some(ChangeKind::Reinstated),
+            (true, true) => None,
+            (false, false) => changed.then_some(ChangeKind::Revised),
+        }
+    }
+
+    /// `added`, `revised`, `withdrawn`, `reinstated`: its CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Revised => "revised",
+            ChangeKind::Withdrawn => "withdrawn",
+            ChangeKind::Reinstated => "reinstated",
+        }
+    }
+
+    /// `Added`, `Revised`, …: as a label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "Added",
+            ChangeKind::Revised => "Revised",
+            ChangeKind::Withdrawn => "Withdrawn",
+            ChangeKind::Reinstated => "Reinstated",
+        }
+    }
 }
 
 /// One entry of "What changed".
@@ -187,14 +222,11 @@ pub fn resolve(briefings: &[std::sync::Arc<Briefing>], diags: &mut Vec<Diagnosti
             let reworded = prev.text != version.text;
             let moved = prev.kind != version.kind;
             let sources_changed = prev.cite != version.cite;
-            let kind = match (prev.withdrawn, version.withdrawn) {
-                (false, true) => Some(ChangeKind::Withdrawn),
-                (true, false) => Some(ChangeKind::Reinstated),
-                (true, true) => None,
-                (false, false) => {
-                    (reworded || moved || sources_changed).then_some(ChangeKind::Revised)
-                }
-            };
+            let kind = ChangeKind::between(
+                prev.withdrawn,
+                version.withdrawn,
+                reworded || moved || sources_changed,
+            );
             point.versions.push(version);
             if let Some(kind) = kind {
                 deal.changes.push(Change {

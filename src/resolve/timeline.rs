@@ -62,26 +62,7 @@ impl Event {
     }
 }
 
-/// What a version changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChangeKind {
-    Added,
-    /// Date, wording or sources changed (see the flags on [`Change`]).
-    Revised,
-    Withdrawn,
-    Reinstated,
-}
-
-impl ChangeKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Added => "added",
-            ChangeKind::Revised => "revised",
-            ChangeKind::Withdrawn => "withdrawn",
-            ChangeKind::Reinstated => "reinstated",
-        }
-    }
-}
+pub use super::deal::ChangeKind;
 
 /// One change to the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -230,14 +211,11 @@ pub fn resolve(briefings: &[Arc<Briefing>], diags: &mut Vec<Diagnostic>) -> Time
             let redated = prev.date != next.date;
             let reworded = prev.text != next.text;
             let sources_changed = prev.cite != next.cite;
-            let kind = match (prev.withdrawn, next.withdrawn) {
-                (false, true) => Some(ChangeKind::Withdrawn),
-                (true, false) => Some(ChangeKind::Reinstated),
-                (true, true) => None,
-                (false, false) => {
-                    (redated || reworded || sources_changed).then_some(ChangeKind::Revised)
-                }
-            };
+            let kind = ChangeKind::between(
+                prev.withdrawn,
+                next.withdrawn,
+                redated || reworded || sources_changed,
+            );
             event.versions.push(next);
             if let Some(kind) = kind {
                 let revision = kind != ChangeKind::Withdrawn;
