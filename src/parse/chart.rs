@@ -352,14 +352,12 @@ impl Check<'_, '_> {
     }
 
     fn inline(&mut self, text: &Spanned<String>) -> Option<String> {
-        let mut bad = None;
-        let html = markdown::inline_html(text.get_ref(), |scheme| bad = Some(scheme));
-        if let Some(scheme) = bad {
-            self.error(
-                text.span(),
-                format!("chart text links to a `{scheme}:` URL"),
-                Some("link to an `https:` URL or a path in the site".into()),
-            );
+        let mut problems = Vec::new();
+        let html = markdown::inline_html(text.get_ref(), |problem| {
+            problems.push(problem.describe("chart text", true));
+        });
+        for (message, help) in problems {
+            self.error(text.span(), message, Some(help));
         }
         (!html.is_empty()).then_some(html)
     }

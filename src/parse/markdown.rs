@@ -1101,34 +1101,94 @@ pub const CHART_LANGUAGE: &str = "chart";
 /// Renders one line of inline markdown (an explainer point) without the
 /// enclosing paragraph. Block syntax is not expected and renders as text
 /// would; links to script URLs are reported and neutralised.
-pub fn inline_html(text: &str, mut on_unsafe: impl FnMut(&'static str)) -> String {
-    let events = Parser::new_ext(text.trim(), options()).filter_map(|event| match event {
-        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest_url = match unsafe_scheme(&dest_url) {
-                Some(scheme) => {
-                    on_unsafe(scheme);
-                    CowStr::Borrowed("#")
-                }
-                None => dest_url,
-            };
-            Some(Event::Start(Tag::Link {
+pub fn inline_html(text: &str, mut on_problem: impl FnMut(InlineProblem<'_>)) -> String {
+    let text = text.trim();
+    // A `[@…]` citation reaches us as a reference link without a
+    // definition; it stays text, and is reported: these texts cite through
+    // their owner's `cite` list, if any.
+    let citations: RefCell<Vec<(Range<usize>, Vec<String>)>> = RefCell::default();
+    let callback = |link: BrokenLink<'_>| {
+        if let Ok(items) = citation::parse(&link.reference) {
+            let ids = items.into_iter().map(|i| i.id).collect();
+            citations.borrow_mut().push((link.span, ids));
+        }
+        None
+    };
+    let mut unsafe_schemes = Vec::new();
+    let events = Parser::new_with_broken_link_callback(text, options(), Some(callback)).filter_map(
+        |event| match event {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
+            Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }))
-        }
-        other => Some(other),
-    });
+            }) => {
+                let dest_url = match unsafe_scheme(&dest_url) {
+                    Some(scheme) => {
+                        unsafe_schemes.push(scheme);
+                        CowStr::Borrowed("#")
+                    }
+                    None => dest_url,
+                };
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+            other => Some(other),
+        },
+    );
     let mut out = String::new();
     html::push_html(&mut out, events);
+    for scheme in unsafe_schemes {
+        on_problem(InlineProblem::UnsafeScheme(scheme));
+    }
+    for (span, ids) in citations.into_inner() {
+        on_problem(InlineProblem::Citation {
+            written: &text[span],
+            ids: &ids,
+        });
+    }
     out.trim().to_string()
+}
+
+/// What [`inline_html`] reports about a text.
+pub enum InlineProblem<'a> {
+    /// A link to a `javascript:`-like URL, written as `#`.
+    UnsafeScheme(&'static str),
+    /// A `[@…]` citation, left as written: `written` as in the text, the
+    /// ids it names.
+    Citation { written: &'a str, ids: &'a [String] },
+}
+
+impl InlineProblem<'_> {
+    /// The message and help for it, in a text `what` names ("figure
+    /// caption"); `cites` says whether its owner has a `cite` list.
+    pub fn describe(&self, what: &str, cites: bool) -> (String, String) {
+        match self {
+            InlineProblem::UnsafeScheme(scheme) => (
+                format!("{what} links to a `{scheme}:` URL"),
+                "link to an `https:` URL or a path in the site".to_string(),
+            ),
+            InlineProblem::Citation { written, ids } => {
+                let message =
+                    format!("{what} has a citation, `{written}`, which is shown as written there");
+                let help = if cites {
+                    let list: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+                    format!(
+                        "take it out of the text and list the source in `cite = [{}]`: its number follows the text",
+                        list.join(", ")
+                    )
+                } else {
+                    "take it out: this text cannot cite; name the source in words".to_string()
+                };
+                (message, help)
+            }
+        }
+    }
 }
 
 /// Plain text (a front-matter title or summary) with the smart

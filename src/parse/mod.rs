@@ -633,9 +633,10 @@ impl Fields<'_, '_> {
     }
 
     /// An inline-markdown text (a deal point's, an event's, a
-    /// correction's): the text as written and its HTML. Empty text, and a
-    /// link to a `javascript:`-like URL, are errors at it; `what` names
-    /// the text's owner in them, `empty_help` says what to write.
+    /// correction's): the text as written and its HTML. Empty text, a link
+    /// to a `javascript:`-like URL and a `[@…]` citation (these cite
+    /// through their `cite` list) are errors at it; `what` names the
+    /// text's owner in them, `empty_help` says what to write.
     fn inline_text(
         &mut self,
         t: Spanned<String>,
@@ -651,31 +652,13 @@ impl Fields<'_, '_> {
             );
             return None;
         }
-        if let Some((written, ids)) = citation_in_text(t.get_ref()) {
-            let list = ids
-                .iter()
-                .map(|id| format!("\"{id}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.error(
-                span.clone(),
-                format!("{what} text has a citation, `{written}`, which is shown as written there"),
-                Some(format!(
-                    "take it out of the text and list the source in `cite = [{list}]`: its number follows the text"
-                )),
-            );
-        }
-        let html = markdown::inline_html(t.get_ref(), |scheme| {
-            let d = self
-                .ctx
-                .error(
-                    span.clone(),
-                    format!("{what} text links to a `{scheme}:` URL"),
-                )
-                .with_help("link to an `https:` URL or a path in the site");
-            self.diags.push(d);
-            self.ok = false;
+        let mut problems = Vec::new();
+        let html = markdown::inline_html(t.get_ref(), |problem| {
+            problems.push(problem.describe(&format!("{what} text"), true));
         });
+        for (message, help) in problems {
+            self.error(span.clone(), message, Some(help));
+        }
         Some((t.into_inner().trim().to_string(), html))
     }
 
@@ -863,26 +846,6 @@ fn parse_briefing(
         files: files.unwrap_or_default(),
     })
     .filter(|_| ok)
-}
-
-/// The first `[@id…]` citation in a front-matter text (not escaped as
-/// `\[@`), as written, with the ids it names: such texts are inline
-/// markdown, where a citation would be shown as it is written.
-fn citation_in_text(text: &str) -> Option<(&str, Vec<String>)> {
-    let mut from = 0;
-    while let Some(found) = text[from..].find("[@") {
-        let at = from + found;
-        from = at + 2;
-        if text[..at].ends_with('\\') {
-            continue;
-        }
-        let end = text[at..].find(']')?;
-        if let Ok(items) = citation::parse(&text[at + 1..at + end]) {
-            let ids = items.into_iter().map(|i| i.id).collect();
-            return Some((&text[at..=at + end], ids));
-        }
-    }
-    None
 }
 
 /// Problems between a briefing's points, and with the sources they cite:

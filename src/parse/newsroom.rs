@@ -328,11 +328,9 @@ pub fn parse_authors(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Authors 
         };
         let bio = raw.bio.map(|b| {
             let span = b.span();
-            let html = markdown::inline_html(b.get_ref(), |scheme| {
-                diags.push(
-                    ctx.error(span.clone(), format!("bio links to a `{scheme}:` URL"))
-                        .with_help("link to an `https:` URL or a path in the site"),
-                );
+            let html = markdown::inline_html(b.get_ref(), |problem| {
+                let (message, help) = problem.describe("bio", false);
+                diags.push(ctx.error(span.clone(), message).with_help(help));
             });
             (html, markdown::inline_plain(b.get_ref()))
         });

@@ -101,6 +101,10 @@ fn every_problem_in_authors_toml_is_reported_at_its_place() {
         ["Ann B"]
         name = " "
         bio = "See [me](javascript:alert(1))."
+
+        [cy]
+        name = "Cy"
+        bio = "Formerly at [@early]; writes `[@late]` in code."
     "#;
     let s = site(&[
         ("content/sources.toml", SOURCES),
@@ -129,6 +133,8 @@ fn every_problem_in_authors_toml_is_reported_at_its_place() {
             "content/authors.toml:8:2: error: author id `Ann B` is not a valid URL segment (help: use lowercase letters, digits and hyphens, e.g. `ann-b`)",
             "content/authors.toml:9:8: error: `name` must not be empty",
             "content/authors.toml:10:7: error: bio links to a `javascript:` URL (help: link to an `https:` URL or a path in the site)",
+            // A bio cannot cite; in code, `[@…]` is text.
+            "content/authors.toml:14:7: error: bio has a citation, `[@early]`, which is shown as written there (help: take it out: this text cannot cite; name the source in words)",
         ]
     );
 }
@@ -151,7 +157,7 @@ fn a_citation_written_in_a_front_matter_text_is_an_error_with_the_cite_list_to_w
 
         [[correction]]
         date = 2025-06-12
-        text = "Escaped, \\[@early] is text; this [@late] is not."
+        text = "Escaped, \\[@early] is text, `[@early]` in code too; this [@late] is not."
     "#;
     let s = site(&[
         ("content/sources.toml", SOURCES),

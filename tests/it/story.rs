@@ -1283,6 +1283,37 @@ fn long_labels_are_rotated_and_kept_whole_in_the_table() {
     assert!(fig.contains("<th scope=\"row\">Quarter 10 of the fiscal year</th>"));
 }
 
+/// A chart's texts cite through its `cite` list, like deal points, events
+/// and corrections; a `[@…]` in its caption was shown as those characters.
+/// In code it is text, as in a body.
+#[test]
+fn a_citation_written_in_a_chart_caption_is_an_error_and_one_in_code_is_text() {
+    let text = dedent(
+        r#"
+        +++
+        title = "Charts"
+        date = 2025-06-09
+        +++
+        Text [@geneva-statement; @framework-report; @reex-leverage; @customs-data].
+
+        ```chart
+        title = "Shares"
+        labels = ["a", "b"]
+        values = [1, 2]
+        caption = "Shares [@reex-leverage]."
+        note = "Written `[@reex-leverage]` in code."
+        ```
+        "#,
+    );
+    let s = site(&[(SOURCES, REGISTRY), ("content/briefings/a.md", &text)]);
+    assert_eq!(
+        s.diags(),
+        [
+            "content/briefings/a.md:11:11: error: chart text has a citation, `[@reex-leverage]`, which is shown as written there (help: take it out of the text and list the source in `cite = [\"reex-leverage\"]`: its number follows the text)"
+        ]
+    );
+}
+
 #[test]
 fn chart_diagnostics_point_at_the_key_or_value() {
     let text = dedent(

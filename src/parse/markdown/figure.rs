@@ -371,14 +371,9 @@ impl<'a> HtmlWriter<'a, '_> {
             let span = at(v);
             let diags = &mut *self.diags;
             let ctx = self.ctx;
-            let html = inline_html(v.get_ref(), |scheme| {
-                diags.push(
-                    ctx.error(
-                        span.clone(),
-                        format!("figure {what} links to a `{scheme}:` URL"),
-                    )
-                    .with_help("link to an `https:` URL or a path in the site"),
-                );
+            let html = inline_html(v.get_ref(), |problem| {
+                let (message, help) = problem.describe(&format!("figure {what}"), true);
+                diags.push(ctx.error(span.clone(), message).with_help(help));
             });
             Some((html, inline_plain(v.get_ref())))
         };
