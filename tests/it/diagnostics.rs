@@ -791,6 +791,9 @@ fn a_slug_longer_than_a_file_name_is_an_error_at_it_and_nothing_is_written() {
             "word-".repeat(16).trim_end_matches('-')
         )]
     );
+    let run = s.brief(&["build"]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(!s.path("public").exists(), "a failed build wrote public/");
     // 255 bytes is a name the file system takes.
     let fits = "a".repeat(255);
     let s = site(&[(
