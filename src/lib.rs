@@ -11,6 +11,7 @@
 //! Content problems are [`diag::Diagnostic`]s, collected across the whole
 //! run; only I/O and usage problems are `Err`.
 
+pub mod cache;
 pub mod chart;
 pub mod config;
 pub mod date;
@@ -152,13 +153,28 @@ pub fn site_statics(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, As
 
 /// Stages 1–3: load, parse and resolve, plus the theme. `None` when a
 /// content error makes rendering pointless; the diagnostics say why.
-pub fn prepare(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Option<Prepared>, Error> {
+/// Code is highlighted only if `highlight` (`check` shows no code), with
+/// the blocks the last build highlighted taken from the site's cache.
+pub fn prepare(
+    opts: &Options,
+    highlight: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<Prepared>, Error> {
     let root = &opts.root;
     let mut timer = Timer::new();
     let config = load_config(opts, diags)?;
     let files = load::content(root, diags);
     timer.lap("load");
-    let parsed = parse::parse(files, config::highlight_themes(config.as_ref()), diags);
+    let parsed = if highlight {
+        let store = highlight::Store::open(&root.join(cache::DIR));
+        let how = highlight::Highlighting::new(config::highlight_themes(config.as_ref()));
+        let parsed = parse::parse(files, how.with_store(&store), diags);
+        timer.note(|| format!("code blocks: {:?}", store.counts()));
+        store.finish();
+        parsed
+    } else {
+        parse::parse(files, highlight::Highlighting::none(), diags)
+    };
     timer.lap("parse");
     let theme = config
         .as_ref()
@@ -212,7 +228,7 @@ impl Timer {
 pub fn check(opts: &Options) -> Result<Report, Error> {
     let start = Instant::now();
     let mut diags = Vec::new();
-    let prepared = prepare(opts, &mut diags)?;
+    let prepared = prepare(opts, false, &mut diags)?;
     diag::sort(&mut diags);
     Ok(Report {
         diagnostics: diags,
@@ -235,7 +251,7 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
         )));
     }
     let mut diags = Vec::new();
-    let prepared = prepare(opts, &mut diags)?;
+    let prepared = prepare(opts, true, &mut diags)?;
     let mut report = Report::default();
     if let Some(p) = prepared.filter(|_| !diags.iter().any(Diagnostic::is_error)) {
         let io = |cause| Error::Io {

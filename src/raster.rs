@@ -13,7 +13,6 @@
 //! its header in microseconds; decoding, resizing and encoding it takes
 //! tens of milliseconds per width (see `bench/README.md`).
 
-use std::hash::Hasher as _;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,7 +23,6 @@ use image::codecs::webp::WebPEncoder;
 use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
-use siphasher::sip128::{Hasher128, SipHasher13};
 
 /// The widths a raster image is published at, never above its own.
 pub const WIDTHS: [u32; 3] = [480, 960, 1600];
@@ -70,7 +68,7 @@ pub struct Probe {
     pub height: u32,
     /// True if it has an alpha channel.
     pub alpha: bool,
-    /// [`stable_hash`] of its bytes: names its resized copies and keys
+    /// [`crate::cache::stable_hash`] of its bytes: names its resized copies and keys
     /// the cache.
     pub hash: u128,
 }
@@ -110,15 +108,6 @@ pub fn height_at(width: u32, height: u32, new_width: u32) -> u32 {
     (h as u32).max(1)
 }
 
-/// A 128-bit SipHash-1-3 with fixed keys: its output is specified, so it
-/// may name files and key a cache kept across runs and versions of brief
-/// (foldhash and std's hasher promise neither).
-pub fn stable_hash(bytes: &[u8]) -> u128 {
-    let mut h = SipHasher13::new_with_keys(0x6272_6965_6620_696d, 0x6167_6573_2076_3100);
-    h.write(bytes);
-    h.finish128().as_u128()
-}
-
 /// Reads the format and size of a PNG, JPEG or WebP image from its
 /// header (the pixels are not decoded). The error says what is wrong,
 /// without the file's name.
@@ -155,7 +144,7 @@ pub fn probe(bytes: &[u8]) -> Result<Probe, String> {
         width,
         height,
         alpha,
-        hash: stable_hash(bytes),
+        hash: crate::cache::stable_hash(bytes),
     })
 }
 
@@ -322,9 +311,11 @@ impl Cache {
         }
     }
 
-    /// The cache of the site at `root`.
+    /// The cache of the site at `root`, without what killed builds left.
     pub fn of_site(root: &Path) -> Cache {
-        Cache::new(Some(root.join(CACHE_DIR)))
+        let dir = root.join(CACHE_DIR);
+        crate::cache::remove_stale(&dir);
+        Cache::new(Some(dir))
     }
 
     pub fn counts(&self) -> CacheCounts {
@@ -341,7 +332,11 @@ impl Cache {
         key.extend(source.to_le_bytes());
         key.extend(width.to_le_bytes());
         key.push(format as u8);
-        format!("{:032x}.{}", stable_hash(&key), format.extension())
+        format!(
+            "{:032x}.{}",
+            crate::cache::stable_hash(&key),
+            format.extension()
+        )
     }
 
     /// Copies of `source` (a [`Probe`] of `bytes()`) at each of `sizes`:
@@ -384,18 +379,10 @@ impl Cache {
     /// A cache that cannot be written is no cache: nothing fails.
     fn write(&self, name: &str, bytes: &[u8]) {
         let Some(dir) = &self.dir else { return };
-        if !dir.is_dir() && std::fs::create_dir_all(dir).is_ok() {
-            // Tells backup tools the folder can be rebuilt.
-            if let Some(top) = dir.parent() {
-                let _ = std::fs::write(
-                    top.join("CACHEDIR.TAG"),
-                    "Signature: 8a477f597d28d172789f06886806bc55\n# brief's cache of resized images: safe to delete.\n",
-                );
-            }
+        if crate::cache::create(dir).is_err() {
+            return;
         }
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        let temp = crate::cache::temp_path(dir, name);
         if std::fs::write(&temp, bytes).is_err() || std::fs::rename(&temp, dir.join(name)).is_err()
         {
             let _ = std::fs::remove_file(&temp);
@@ -480,16 +467,16 @@ mod tests {
         let source = png(1000, 500);
         let p = probe(&source).unwrap();
         let sizes = p.resized_sizes();
-        let cache = Cache::new(Some(dir.path().join("images")));
+        let cache = Cache::new(Some(dir.path().join(".brief-cache/images")));
         let first = cache.resized(&p, &sizes, || Ok(source.clone())).unwrap();
         assert_eq!(cache.counts(), CacheCounts { hits: 0, made: 2 });
-        let again = Cache::new(Some(dir.path().join("images")));
+        let again = Cache::new(Some(dir.path().join(".brief-cache/images")));
         let second = again
             .resized(&p, &sizes, || panic!("a cached image is not read"))
             .unwrap();
         assert_eq!(first, second);
         assert_eq!(again.counts(), CacheCounts { hits: 2, made: 0 });
-        assert!(dir.path().join("CACHEDIR.TAG").is_file());
+        assert!(dir.path().join(".brief-cache/CACHEDIR.TAG").is_file());
     }
 
     #[test]

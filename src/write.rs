@@ -247,28 +247,12 @@ fn remove_leftovers(output: &Path) {
         let path = entry.path();
         if let Some(pid) = pid
             && pid != std::process::id()
-            && !is_running(pid)
+            && !crate::cache::is_running(pid)
             && path.join(MARKER).is_file()
         {
             let _ = fs::remove_dir_all(&path);
         }
     }
-}
-
-/// True if a process with this id exists (it may belong to another user).
-#[cfg(unix)]
-fn is_running(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists.
-    let alive = unsafe { libc::kill(pid, 0) } == 0;
-    alive || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-#[cfg(not(unix))]
-fn is_running(_pid: u32) -> bool {
-    true
 }
 
 /// A staging directory that becomes the output on [`Staging::commit`] and

@@ -19,7 +19,7 @@ mod figure;
 
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext};
-use crate::highlight::{self, Themes};
+use crate::highlight::{self, Highlighting};
 use crate::html::escape_into;
 use crate::parse::bundle::{Colocated, Resized};
 pub use crate::parse::packed::PackedHtml;
@@ -167,7 +167,7 @@ pub fn render(
     offset: usize,
     registry: &Registry,
     origin: Origin,
-    themes: Themes,
+    highlighting: Highlighting,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
     let Origin { written, files } = origin;
@@ -195,7 +195,7 @@ pub fn render(
         diags,
         registry,
         written,
-        themes,
+        highlighting,
         labels: &labels,
         in_citation: false,
         in_image: 0,
@@ -300,7 +300,7 @@ struct HtmlWriter<'a, 'c> {
     registry: &'c Registry,
     /// The document's date: sources published after it are anachronisms.
     written: Option<PubDate>,
-    themes: Themes,
+    highlighting: Highlighting<'c>,
     /// Body spans of the `[@…]` citations, indexed by `cite:N`.
     labels: &'c RefCell<Vec<Range<usize>>>,
     /// Inside a citation's link: its text is not output.
@@ -843,7 +843,8 @@ impl<'a> HtmlWriter<'a, '_> {
         }
         self.push_text(&code.text);
         self.end_text_block();
-        let (html, status) = highlight::code_block(code.lang.as_deref(), &code.text, self.themes);
+        let (html, status) =
+            highlight::code_block(code.lang.as_deref(), &code.text, self.highlighting);
         if let (Err(unknown), Some(lang)) = (status, &code.lang) {
             let start = code.start + self.offset;
             let d = self
@@ -1423,7 +1424,7 @@ mod tests {
             0,
             &Registry::default(),
             Origin::default(),
-            Themes::default(),
+            Highlighting::default(),
             &mut diags,
         );
         (b, diags.iter().map(|d| d.to_string()).collect())
@@ -1576,7 +1577,7 @@ mod tests {
             0,
             &registry(),
             Origin::default(),
-            Themes::default(),
+            Highlighting::default(),
             &mut diags,
         );
         (b, diags.iter().map(|d| d.to_string()).collect())

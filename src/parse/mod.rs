@@ -28,7 +28,7 @@ use toml::value::Datetime;
 
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext, Position, Severity};
-use crate::highlight::Themes;
+use crate::highlight::Highlighting;
 use crate::load::{ContentFile, FileKind, SourceFile};
 use crate::slug;
 use crate::toml_input::{self, Schema};
@@ -256,10 +256,14 @@ pub enum Document {
 }
 
 /// Parses every file: the source registry first, then every document in
-/// parallel against it, its code highlighted with `themes`; diagnostics
+/// parallel against it, its code highlighted as `highlighting` says; diagnostics
 /// come back in file order. `serve` runs the same [`registry`] and
 /// [`parse_one`] on the files a save touched.
-pub fn parse(files: Vec<ContentFile>, themes: Themes, diags: &mut Vec<Diagnostic>) -> Parsed {
+pub fn parse(
+    files: Vec<ContentFile>,
+    highlighting: Highlighting,
+    diags: &mut Vec<Diagnostic>,
+) -> Parsed {
     let registry = registry(
         files
             .iter()
@@ -278,7 +282,7 @@ pub fn parse(files: Vec<ContentFile>, themes: Themes, diags: &mut Vec<Diagnostic
         .into_par_iter()
         .filter(|f| !matches!(f.kind, FileKind::Sources | FileKind::Authors))
         .map(|file| match file.read() {
-            Ok(file) => parse_one(&file, &registry, themes),
+            Ok(file) => parse_one(&file, &registry, highlighting),
             Err(d) => ParsedFile::unreadable(d),
         })
         .collect();
@@ -354,15 +358,14 @@ impl ParsedFile {
 
 /// Parses one content file against the registry (the registry itself is
 /// parsed by [`registry`]).
-pub fn parse_one(file: &SourceFile, registry: &Registry, themes: Themes) -> ParsedFile {
+pub fn parse_one(file: &SourceFile, registry: &Registry, highlighting: Highlighting) -> ParsedFile {
     let mut diags = Vec::new();
     let doc = match file.kind {
-        FileKind::Briefing => parse_briefing(file, registry, themes, &mut diags)
+        FileKind::Briefing => parse_briefing(file, registry, highlighting, &mut diags)
             .map(|d| Document::Briefing(Arc::new(d))),
-        FileKind::Page => {
-            parse_page(file, registry, themes, &mut diags).map(|d| Document::Page(Arc::new(d)))
-        }
-        FileKind::Explainer => parse_explainer(file, registry, themes, &mut diags)
+        FileKind::Page => parse_page(file, registry, highlighting, &mut diags)
+            .map(|d| Document::Page(Arc::new(d))),
+        FileKind::Explainer => parse_explainer(file, registry, highlighting, &mut diags)
             .map(|d| Document::Explainer(Arc::new(d))),
         FileKind::Sources | FileKind::Authors => None,
     };
@@ -474,7 +477,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     schema: &Schema,
     registry: &Registry,
     written: impl FnOnce(&T) -> Option<PubDate>,
-    themes: Themes,
+    highlighting: Highlighting,
     files: Option<&[bundle::Colocated]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(T, Body, usize)> {
@@ -520,7 +523,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
         split.body_start,
         registry,
         markdown::Origin { written, files },
-        themes,
+        highlighting,
         diags,
     );
     Some((raw?, body, split.front_matter_start))
@@ -770,7 +773,7 @@ impl Fields<'_, '_> {
 fn parse_briefing(
     file: &SourceFile,
     registry: &Registry,
-    themes: Themes,
+    highlighting: Highlighting,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Briefing> {
     let ctx = FileContext::new(&file.path, &file.text);
@@ -783,7 +786,7 @@ fn parse_briefing(
             let date = raw.date.as_ref()?;
             PubDate::from_toml(date.get_ref()).ok()
         },
-        themes,
+        highlighting,
         files.as_deref(),
         diags,
     )?;
@@ -1032,12 +1035,19 @@ static PAGE_SCHEMA: Schema = Schema::Table(&[
 fn parse_page(
     file: &SourceFile,
     registry: &Registry,
-    themes: Themes,
+    highlighting: Highlighting,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let ctx = FileContext::new(&file.path, &file.text);
-    let (raw, body, offset): (RawPage, Body, usize) =
-        front_matter_and_body(&ctx, &PAGE_SCHEMA, registry, |_| None, themes, None, diags)?;
+    let (raw, body, offset): (RawPage, Body, usize) = front_matter_and_body(
+        &ctx,
+        &PAGE_SCHEMA,
+        registry,
+        |_| None,
+        highlighting,
+        None,
+        diags,
+    )?;
     let mut f = Fields {
         ctx: &ctx,
         offset,
@@ -1074,7 +1084,7 @@ static EXPLAINER_SCHEMA: Schema = Schema::Table(&[("title", None), ("summary", N
 fn parse_explainer(
     file: &SourceFile,
     registry: &Registry,
-    themes: Themes,
+    highlighting: Highlighting,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ExplainerIntro> {
     let ctx = FileContext::new(&file.path, &file.text);
@@ -1083,7 +1093,7 @@ fn parse_explainer(
         &EXPLAINER_SCHEMA,
         registry,
         |_| None,
-        themes,
+        highlighting,
         None,
         diags,
     )?;

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::fingerprint::hash_of;
+use crate::highlight;
 use crate::load::{self, FileKind, Input, SourceFile};
 use crate::parse::sources::{self, Registry};
 use crate::parse::{self, Authors, Parsed, ParsedFile};
@@ -328,7 +329,7 @@ impl Workspace {
             });
         }
         let reparsed = files_to_parse.len();
-        self.parse_files(files_to_parse);
+        self.parse_files(files_to_parse, None);
         let mut update = self.rebuild()?;
         update.reparsed = reparsed;
         Ok(update)
@@ -402,7 +403,11 @@ impl Workspace {
         let found = load::content(&root, &mut self.files.diags);
         let files = read_documents(found, &mut self.files.diags);
         self.files.value.clear();
-        self.parse_files(files);
+        // Every document is parsed: the cache of highlighted code serves,
+        // and afterwards holds exactly this site's blocks.
+        let store = highlight::Store::open(&root.join(crate::cache::DIR));
+        self.parse_files(files, Some(&store));
+        store.finish();
         // Every key and summary depends on the config: start afresh.
         self.built.keys.clear();
         self.built.summaries.clear();
@@ -498,15 +503,19 @@ impl Workspace {
         changed
     }
 
-    fn parse_files(&mut self, files: Vec<SourceFile>) {
+    fn parse_files(&mut self, files: Vec<SourceFile>, store: Option<&highlight::Store>) {
         let registry = &self.registry.value;
         let themes = crate::config::highlight_themes(self.config.value.as_ref());
+        let mut how = highlight::Highlighting::new(themes);
+        if let Some(store) = store {
+            how = how.with_store(store);
+        }
         let parsed: Vec<(PathBuf, Entry)> = files
             .into_par_iter()
             .map(|file| {
                 let entry = Entry {
                     text_hash: hash_of(&file.text),
-                    parsed: parse::parse_one(&file, registry, themes),
+                    parsed: parse::parse_one(&file, registry, how),
                 };
                 (file.path, entry)
             })

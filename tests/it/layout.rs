@@ -15,6 +15,7 @@ const ORDER: &[&str] = &[
     "date",
     "slug",
     "fingerprint",
+    "cache",
     "html",
     "chart",
     "highlight",

@@ -154,6 +154,86 @@ fn plain_text_code_never_warns() {
     assert!(diags.is_empty(), "{diags:?}");
 }
 
+/// The main part of the briefing page of `s`, built after `prepare`
+/// (which may touch the site's cache).
+fn page_after(s: &TempSite, prepare: impl FnOnce()) -> String {
+    prepare();
+    main_of(&s.build().ok().read("briefings/a/index.html")).to_string()
+}
+
+#[test]
+fn highlighted_code_kept_between_builds_is_what_highlighting_gives() {
+    let code = "```rust\nfn main() { let x = 1; }\n```\n\n```python\ndef f(): pass\n```\n";
+    let s = site(&[(
+        "content/briefings/a.md",
+        &briefing("A", "2025-06-09", "", code),
+    )]);
+    let pack = s.path(".brief-cache/highlight");
+    let fresh = |s: &TempSite| {
+        page_after(s, || {
+            std::fs::remove_dir_all(s.path(".brief-cache")).unwrap_or(())
+        })
+    };
+    let first = fresh(&s);
+    assert!(
+        first.contains("<span class=\"l2 lb d2\">fn</span>"),
+        "{first}"
+    );
+    assert!(pack.is_file(), "the first build keeps its blocks");
+    let kept = std::fs::read(&pack).unwrap();
+    // From the cache: the same page, and the pack untouched.
+    assert_eq!(page_after(&s, || ()), first);
+    assert_eq!(std::fs::read(&pack).unwrap(), kept);
+    // An edited block, another theme pair: each page is the one a build
+    // without a cache makes.
+    let edited = code.replace("let x = 1;", "let y = \"two\";");
+    s.write(
+        "content/briefings/a.md",
+        &briefing("A", "2025-06-09", "", &edited),
+    );
+    let cached = page_after(&s, || ());
+    assert!(cached.contains("two"), "{cached}");
+    assert_eq!(cached, fresh(&s));
+    s.write(
+        "site.toml",
+        &format!(
+            "{SITE_TOML}[highlight]\nlight = \"Solarized (light)\"\ndark = \"Solarized (dark)\"\n"
+        ),
+    );
+    let solarized = page_after(&s, || ());
+    assert_ne!(
+        solarized, cached,
+        "the classes name the new themes' colours"
+    );
+    assert_eq!(solarized, fresh(&s));
+    // A damaged pack is no pack: every byte of the blocks overwritten.
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let end = bytes.len() - 24 - 36 * 2;
+    bytes[16..end].fill(b'x');
+    let damaged = page_after(&s, || std::fs::write(&pack, &bytes).unwrap());
+    assert_eq!(damaged, solarized);
+}
+
+#[test]
+fn check_reports_code_problems_without_highlighting_or_writing() {
+    let s = site(&[(
+        "content/briefings/a.md",
+        &briefing(
+            "A",
+            "2025-06-09",
+            "",
+            "```rust\nfn main() {}\n```\n\n```pyhton\nx = 1\n```\n",
+        ),
+    )]);
+    assert_eq!(
+        s.diags(),
+        [
+            "content/briefings/a.md:9:1: warning: unknown language `pyhton` in code block; shown without highlighting (help: did you mean `python`?)"
+        ]
+    );
+    assert!(!s.path(".brief-cache").exists(), "check writes nothing");
+}
+
 #[test]
 fn reading_time_from_word_count() {
     let (html, _) = render(&"word ".repeat(461));

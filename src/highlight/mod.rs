@@ -18,9 +18,12 @@ use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::html::escape_into;
+pub use store::{Store, StoreCounts};
 use syntect::highlighting::{Color, FontStyle, Highlighter, Style, Theme, ThemeSet};
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+
+mod store;
 
 /// Info strings that mean "no highlighting" and so never warn.
 const PLAIN: &[&str] = &[
@@ -229,6 +232,47 @@ impl std::fmt::Debug for Themes {
     }
 }
 
+/// How a build highlights code: with a theme pair, reusing the blocks an
+/// earlier build highlighted when it has a [`Store`], or not at all (for
+/// `check`, which shows no code).
+#[derive(Clone, Copy, Debug)]
+pub struct Highlighting<'a> {
+    themes: Option<Themes>,
+    store: Option<&'a Store>,
+}
+
+impl<'a> Highlighting<'a> {
+    /// Highlights every block with `themes`.
+    pub fn new(themes: Themes) -> Highlighting<'a> {
+        Highlighting {
+            themes: Some(themes),
+            store: None,
+        }
+    }
+
+    /// Takes blocks from `store` and keeps new ones there.
+    pub fn with_store(self, store: &'a Store) -> Highlighting<'a> {
+        Highlighting {
+            store: Some(store),
+            ..self
+        }
+    }
+
+    /// Code shown as plain text; unknown languages are still reported.
+    pub fn none() -> Highlighting<'a> {
+        Highlighting {
+            themes: None,
+            store: None,
+        }
+    }
+}
+
+impl Default for Highlighting<'_> {
+    fn default() -> Self {
+        Highlighting::new(Themes::default())
+    }
+}
+
 /// A fenced code block's language that syntect does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownLanguage {
@@ -242,7 +286,7 @@ pub struct UnknownLanguage {
 pub fn code_block(
     lang: Option<&str>,
     code: &str,
-    themes: Themes,
+    how: Highlighting,
 ) -> (String, Result<(), UnknownLanguage>) {
     let lang = lang.map(str::trim).filter(|l| !l.is_empty());
     let mut out = String::with_capacity(code.len() * 2 + 64);
@@ -257,7 +301,7 @@ pub fn code_block(
     match lang {
         Some(l) if PLAIN.contains(&l.to_ascii_lowercase().as_str()) => escape_into(&mut out, code),
         None => escape_into(&mut out, code),
-        Some(l) => match highlight(l, code, themes) {
+        Some(l) => match highlight(l, code, how) {
             Some(html) => out.push_str(&html),
             None => {
                 escape_into(&mut out, code);
@@ -271,17 +315,33 @@ pub fn code_block(
     (out, status)
 }
 
-fn highlight(lang: &str, code: &str, themes: Themes) -> Option<String> {
+/// The HTML of `code` in `lang`; `None` when syntect does not know `lang`.
+fn highlight(lang: &str, code: &str, how: Highlighting) -> Option<String> {
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(lang)?;
-    let html = LINES.with_borrow_mut(|cache| cache.block(syntax, set, code, themes));
-    // A failed line (a pathological grammar state) falls back to plain text
-    // for the whole block rather than failing the page.
-    Some(html.unwrap_or_else(|| {
+    let escaped = || {
         let mut plain = String::new();
         escape_into(&mut plain, code);
         plain
-    }))
+    };
+    let Some(themes) = how.themes else {
+        return Some(escaped());
+    };
+    let stored = how
+        .store
+        .map(|store| (store, Store::key(&syntax.name, themes, code)));
+    if let Some(html) = stored.and_then(|(store, key)| store.get(key)) {
+        return Some(html);
+    }
+    // A failed line (a pathological grammar state) falls back to plain text
+    // for the whole block rather than failing the page.
+    let Some(html) = LINES.with_borrow_mut(|cache| cache.block(syntax, set, code, themes)) else {
+        return Some(escaped());
+    };
+    if let Some((store, key)) = stored {
+        store.put(key, &html);
+    }
+    Some(html)
 }
 
 /// Empties this thread's line cache (see `LineCache`); a build calls it on
@@ -653,7 +713,11 @@ mod tests {
 
     #[test]
     fn tokens_get_flat_spans_named_by_their_styles() {
-        let (html, status) = code_block(Some("rust"), "fn main() {} // done\n", Themes::default());
+        let (html, status) = code_block(
+            Some("rust"),
+            "fn main() {} // done\n",
+            Highlighting::default(),
+        );
         assert!(status.is_ok());
         // InspiredGitHub's `fn` is its colour 2, bold, base16-ocean.dark's
         // its colour 2; punctuation is plain in both; comments are italic
@@ -668,7 +732,7 @@ mod tests {
 
     #[test]
     fn unknown_language_is_plain_and_reported() {
-        let (html, status) = code_block(Some("rsut"), "a < b\n", Themes::default());
+        let (html, status) = code_block(Some("rsut"), "a < b\n", Highlighting::default());
         assert_eq!(
             html,
             "<pre class=\"code\" tabindex=\"0\" data-lang=\"rsut\"><code>a &lt; b\n</code></pre>\n"
@@ -796,7 +860,7 @@ mod tests {
             for (block, (light, dark)) in &blocks {
                 let themes = Themes::new(light, dark);
                 let code = block.concat();
-                let html = highlight(lang, &code, themes).unwrap();
+                let html = highlight(lang, &code, Highlighting::new(themes)).unwrap();
                 proptest::prop_assert_eq!(decode(&html), reference(lang, &code, themes));
             }
         }
