@@ -718,13 +718,12 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// JSON that cannot end a `<script>` element early: `<`, `>` and `&` are
-/// written as `\u003c`, `\u003e`, `\u0026`, which JSON parsers read back.
+/// JSON that cannot end a `<script>` element early (see
+/// [`crate::html::safe_json`]).
 fn script_safe_json(v: &serde_json::Value) -> String {
-    v.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let json = crate::html::safe_json(v.to_string().into_bytes());
+    // Only ASCII bytes were replaced by ASCII: still UTF-8.
+    String::from_utf8(json).unwrap_or_default()
 }
 
 fn pages_for(items: usize, per: usize) -> usize {

@@ -137,7 +137,8 @@ pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
         tags: &record.tags,
         text: &record.text,
     };
-    let bytes = html_safe(serde_json::to_vec(&document).expect("strings always serialize"));
+    let bytes =
+        crate::html::safe_json(serde_json::to_vec(&document).expect("strings always serialize"));
     let doc = Doc {
         kind: record.kind,
         timestamp: record.date.as_ref().map(|d| d.timestamp),
@@ -146,32 +147,6 @@ pub fn analyze(dict: &Dictionary, record: &Record) -> (Doc, Vec<u8>) {
         terms,
     };
     (doc, bytes)
-}
-
-/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`
-/// (which JSON readers read back): documents hold page text and the
-/// manifest tag names, and no browser told they are HTML can then find
-/// markup in them.
-pub fn html_safe(json: Vec<u8>) -> Vec<u8> {
-    let special = |b: &u8| matches!(b, b'<' | b'>' | b'&');
-    let Some(first) = json.iter().position(special) else {
-        return json;
-    };
-    let mut out = Vec::with_capacity(json.len() + 64);
-    out.extend_from_slice(&json[..first]);
-    for chunk in json[first..].split_inclusive(special) {
-        let (last, text) = chunk
-            .split_last()
-            .expect("split_inclusive gives no empty chunk");
-        out.extend_from_slice(text);
-        match last {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            &b => out.push(b),
-        }
-    }
-    out
 }
 
 /// A stable hash, the same in every run of one binary.
@@ -393,7 +368,9 @@ impl Builder {
         let mut files: IndexFiles = Vec::with_capacity(shards.len() + filter_files.len() + 3);
         files.push((
             format::MANIFEST_PATH.to_string(),
-            html_safe(serde_json::to_vec(&manifest).expect("strings always serialize")),
+            crate::html::safe_json(
+                serde_json::to_vec(&manifest).expect("strings always serialize"),
+            ),
         ));
         files.push((
             format::ENGINE_PATH.to_string(),
@@ -408,23 +385,5 @@ impl Builder {
         );
         files.extend(filter_files);
         files
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_safe_escapes_only_markup_characters() {
-        let json = serde_json::to_vec(&"<b> & “q” </b>x").unwrap();
-        let safe = html_safe(json);
-        assert_eq!(
-            String::from_utf8(safe.clone()).unwrap(),
-            r#""\u003cb\u003e \u0026 “q” \u003c/b\u003ex""#
-        );
-        let back: String = serde_json::from_slice(&safe).unwrap();
-        assert_eq!(back, "<b> & “q” </b>x");
-        assert_eq!(html_safe(b"\"plain\"".to_vec()), b"\"plain\"");
     }
 }

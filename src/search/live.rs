@@ -364,7 +364,9 @@ impl LiveIndex {
                 newest: "newest.bin",
                 live: Some(self.events),
             };
-            return serde_json::to_vec(&manifest).ok().map(index::html_safe);
+            return serde_json::to_vec(&manifest)
+                .ok()
+                .map(crate::html::safe_json);
         }
         if path == format::NEWEST_PATH || path.starts_with("search/filters/") {
             let facets = index::facets(self.present());
