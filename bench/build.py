@@ -2,7 +2,7 @@
 """Benchmark `brief build` on generated sites.
 
     python3 bench/build.py [--sizes 1000,10000] [--runs 5] [--brief target/release/brief]
-                           [--modes search,no-search[,zola,zola-unpaged,zola+pagefind]]
+                           [--modes search,no-search[,search-cold,no-search-cold,zola,zola-unpaged,zola+pagefind]]
                            [--seed 1] [--keep] [--regen]
                            [--output-dir DIR] [--json FILE] [--enforce] [--cold-images]
 
@@ -13,7 +13,11 @@ per mode, then `--runs` timed builds per mode, the modes taking turns, of
     BRIEF build --root SITE --output SITE/public [--no-search]
 
 The default mode `search` is the default build, with the search index;
-`no-search` passes --no-search.  For the paired run against Zola, fetch it
+`no-search` passes --no-search.  Both are builds after an earlier one, as
+a writer's are: code blocks highlighted by the last build are taken from
+SITE/.brief-cache/highlight (the warm-up fills it).  `search-cold` and
+`no-search-cold` delete that file before each run (outside the timing), so
+every block is highlighted, as in a first build or a fresh checkout.  For the paired run against Zola, fetch it
 once with `python3 bench/zola.py fetch` and add the modes `zola` (Zola 0.21
 building the same corpus with tag pages of 10, as brief's; see
 bench/zola.py), `zola-unpaged` (the same with one page per tag, Zola's
@@ -71,13 +75,17 @@ TARGETS = {
     (10_000, "search"): (6.0, 400.0),
     (1_000, "search"): (0.8, None),
     (10_000, "no-search"): (4.6, 300.0),
+    (10_000, "search-cold"): (6.0, 400.0),
+    (1_000, "search-cold"): (0.8, None),
+    (10_000, "no-search-cold"): (4.6, 300.0),
 }
-MODES = ("search", "no-search", "zola", "zola-unpaged", "zola+pagefind")
+MODES = ("search", "no-search", "search-cold", "no-search-cold", "zola", "zola-unpaged", "zola+pagefind")
 # Paired ratios printed after the table: (slower mode, brief mode).  Issue 18
 # wants brief without search >= 4x faster than Zola 0.21 in the same run, and
 # the default build >= 6x faster than Zola followed by Pagefind.
 RATIOS = (("zola", "no-search"), ("zola-unpaged", "no-search"), ("zola+pagefind", "search"),
-          ("zola", "search"))
+          ("zola", "search"), ("zola-unpaged", "no-search-cold"), ("zola+pagefind", "search-cold"),
+          ("zola-unpaged", "search-cold"))
 
 
 def log(msg: str) -> None:
@@ -441,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
                     cmds[mode].append([str(zola.TOOLS / "pagefind"), "--site", str(output)])
                 continue
             cmds[mode] = [[str(brief), "build", "--root", str(site), "--output", str(output)]]
-            if mode == "no-search":
+            if mode.startswith("no-search"):
                 cmds[mode][0].append("--no-search")
         warm, stats, runs = {}, {}, {mode: [] for mode in modes}
         try:
@@ -460,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
                 for mode in modes:
                     if a.cold_images:
                         shutil.rmtree(site / ".brief-cache", ignore_errors=True)
+                    elif mode.endswith("-cold"):
+                        (site / ".brief-cache" / "highlight").unlink(missing_ok=True)
                     wall, kib, _, cpu = run_once(cmds[mode], output, trash)
                     runs[mode].append({"wall_s": wall, "peak_rss_kib": kib, "cpu_s": cpu})
                     log(f"[{size}] {mode} run {k}/{a.runs}: {wall:.3f}s, {kib / 1024:.1f} MiB, {cpu:.2f} CPU s")
