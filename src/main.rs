@@ -1,11 +1,12 @@
 //! The `brief` binary: parse the command line, run a command, print
 //! diagnostics, exit with 0 (success), 1 (content errors) or 2 (usage or I/O).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
+use rayon::prelude::*;
 
 mod allocator;
 mod cli;
@@ -126,9 +127,18 @@ fn print_diagnostics(root: &Path, report: &Report) {
     } else {
         root
     };
-    for d in &report.diagnostics {
-        eprint!("{}", d.render(prefix, color));
+    // Rendered in parallel and written at once: a site with thousands of
+    // warnings would otherwise spend a tenth of its build printing them.
+    let rendered: Vec<String> = report
+        .diagnostics
+        .par_iter()
+        .map(|d| d.render(prefix, color))
+        .collect();
+    let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
+    for text in rendered {
+        let _ = stderr.write_all(text.as_bytes());
     }
+    let _ = stderr.flush();
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -172,17 +172,31 @@ pub struct Store {
 
 impl Store {
     /// The store in the cache folder `dir` (`.brief-cache` of a site):
-    /// what the last build left there, if anything usable.
+    /// what the last build left there, if anything usable. Something at
+    /// the pack's path that brief did not write (not a file, or a file
+    /// with bytes that do not start as a pack does) is never replaced: the
+    /// store then keeps nothing.
     pub fn open(dir: &Path) -> Store {
         crate::cache::remove_stale(dir);
+        let path = dir.join(FILE);
+        let old = Pack::open(&path);
+        let foreign = old.is_none()
+            && path.symlink_metadata().is_ok_and(|meta| {
+                let mut header = [0; HEADER.len()];
+                !meta.is_file()
+                    || (meta.len() > 0
+                        && File::open(&path)
+                            .and_then(|mut f| f.read_exact(&mut header))
+                            .map_or(true, |()| &header != HEADER))
+            });
         Store {
             dir: dir.to_path_buf(),
-            old: Pack::open(&dir.join(FILE)),
+            old,
             fresh: Mutex::new(Fresh {
                 file: None,
                 end: 0,
                 entries: Vec::new(),
-                failed: false,
+                failed: foreign,
             }),
             reused: AtomicUsize::new(0),
             highlighted: AtomicUsize::new(0),
@@ -468,7 +482,7 @@ mod tests {
         b[at(b"SECOND")] = b'X';
         damaged.push(("a changed block", b));
         // Cut short, anywhere.
-        for len in [0, 10, HEADER.len() + 3, good.len() / 2, good.len() - 1] {
+        for len in [0, HEADER.len() + 3, good.len() / 2, good.len() - 1] {
             damaged.push(("cut short", good[..len].to_vec()));
         }
         // Another format.
@@ -500,6 +514,28 @@ mod tests {
         drop(store);
         assert!(others(dir).is_empty());
         assert!(!dir.join(FILE).exists());
+    }
+
+    #[test]
+    fn a_file_brief_did_not_write_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        for (what, bytes) in [
+            ("text", &b"my notes, not a cache"[..]),
+            ("short", b"brief-hi"),
+        ] {
+            std::fs::write(dir.join(FILE), bytes).unwrap();
+            let (html, c) = run(dir, &["a"]);
+            assert_eq!((html, c), (vec!["A".to_string()], counts(0, 1)), "{what}");
+            assert_eq!(std::fs::read(dir.join(FILE)).unwrap(), bytes, "{what}");
+            assert!(others(dir).is_empty(), "{what}: {:?}", others(dir));
+        }
+        // A folder there is left alone too.
+        std::fs::remove_file(dir.join(FILE)).unwrap();
+        std::fs::create_dir(dir.join(FILE)).unwrap();
+        std::fs::write(dir.join(FILE).join("inside"), "x").unwrap();
+        run(dir, &["a"]);
+        assert!(dir.join(FILE).join("inside").is_file());
     }
 
     #[test]
