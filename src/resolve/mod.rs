@@ -147,6 +147,11 @@ impl Site {
             .iter()
             .map(|b| b.body.html.packed_len())
             .sum();
+        let text: usize = self
+            .briefings
+            .iter()
+            .map(|b| b.body.text.packed_len())
+            .sum();
         let contexts: usize = self
             .briefings
             .iter()
@@ -154,8 +159,9 @@ impl Site {
             .flat_map(|c| c.uses.iter().map(|u| u.context.len()))
             .sum();
         format!(
-            "memory: briefing bodies {} MiB packed, citation contexts {} MiB",
+            "memory: briefing bodies {} MiB packed (their text {} MiB), citation contexts {} MiB",
             html >> 20,
+            text >> 20,
             contexts >> 20
         )
     }
