@@ -151,13 +151,23 @@ pub fn site_statics(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, As
         .collect()
 }
 
+/// What [`prepare`] prepares for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Every problem, nothing shown: code is not highlighted and bodies'
+    /// text not kept.
+    Check,
+    /// Pages (and the search index, if [`Options::search`]): code is
+    /// highlighted, with the blocks the last build highlighted taken from
+    /// the site's cache.
+    Render,
+}
+
 /// Stages 1–3: load, parse and resolve, plus the theme. `None` when a
 /// content error makes rendering pointless; the diagnostics say why.
-/// Code is highlighted only if `highlight` (`check` shows no code), with
-/// the blocks the last build highlighted taken from the site's cache.
 pub fn prepare(
     opts: &Options,
-    highlight: bool,
+    purpose: Purpose,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Option<Prepared>, Error> {
     let root = &opts.root;
@@ -165,15 +175,26 @@ pub fn prepare(
     let config = load_config(opts, diags)?;
     let files = load::content(root, diags);
     timer.lap("load");
-    let parsed = if highlight {
-        let store = highlight::Store::open(&root.join(cache::DIR));
-        let how = highlight::Highlighting::new(config::highlight_themes(config.as_ref()));
-        let parsed = parse::parse(files, how.with_store(&store), diags);
-        timer.note(|| format!("code blocks: {:?}", store.counts()));
-        store.finish();
-        parsed
-    } else {
-        parse::parse(files, highlight::Highlighting::none(), diags)
+    let parsed = match purpose {
+        Purpose::Check => {
+            let rendering = parse::Rendering {
+                code: highlight::Highlighting::none(),
+                keep_text: false,
+            };
+            parse::parse(files, rendering, diags)
+        }
+        Purpose::Render => {
+            let store = highlight::Store::open(&root.join(cache::DIR));
+            let themes = config::highlight_themes(config.as_ref());
+            let rendering = parse::Rendering {
+                code: highlight::Highlighting::new(themes).with_store(&store),
+                keep_text: opts.search,
+            };
+            let parsed = parse::parse(files, rendering, diags);
+            timer.note(|| format!("code blocks: {:?}", store.counts()));
+            store.finish();
+            parsed
+        }
     };
     timer.lap("parse");
     let theme = config
@@ -228,7 +249,7 @@ impl Timer {
 pub fn check(opts: &Options) -> Result<Report, Error> {
     let start = Instant::now();
     let mut diags = Vec::new();
-    let prepared = prepare(opts, false, &mut diags)?;
+    let prepared = prepare(opts, Purpose::Check, &mut diags)?;
     diag::sort(&mut diags);
     Ok(Report {
         diagnostics: diags,
@@ -251,7 +272,7 @@ pub fn build(opts: &Options, output: &Path) -> Result<Report, Error> {
         )));
     }
     let mut diags = Vec::new();
-    let prepared = prepare(opts, true, &mut diags)?;
+    let prepared = prepare(opts, Purpose::Render, &mut diags)?;
     let mut report = Report::default();
     if let Some(p) = prepared.filter(|_| !diags.iter().any(Diagnostic::is_error)) {
         let io = |cause| Error::Io {

@@ -267,6 +267,7 @@ impl<'a> Highlighting<'a> {
     }
 }
 
+/// The default themes, without a store.
 impl Default for Highlighting<'_> {
     fn default() -> Self {
         Highlighting::new(Themes::default())

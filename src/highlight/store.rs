@@ -31,8 +31,10 @@ use super::Themes;
 /// The pack's name in a site's cache folder.
 pub const FILE: &str = "highlight";
 
-/// Starts a pack; the version changes with the layout.
+/// Starts a pack; the last byte is the layout's version. A file that
+/// starts otherwise is not brief's.
 const HEADER: &[u8; 16] = b"brief-highlight1";
+const OURS: &[u8] = b"brief-highlight";
 /// Ends a pack, after the index's offset and length.
 const FOOTER_MAGIC: &[u8; 8] = b"BRIEFHL1";
 const FOOTER_LEN: u64 = 8 + 8 + 8;
@@ -182,12 +184,12 @@ impl Store {
         let old = Pack::open(&path);
         let foreign = old.is_none()
             && path.symlink_metadata().is_ok_and(|meta| {
-                let mut header = [0; HEADER.len()];
+                let mut start = [0; OURS.len()];
                 !meta.is_file()
                     || (meta.len() > 0
                         && File::open(&path)
-                            .and_then(|mut f| f.read_exact(&mut header))
-                            .map_or(true, |()| &header != HEADER))
+                            .and_then(|mut f| f.read_exact(&mut start))
+                            .map_or(true, |()| start != OURS))
             });
         Store {
             dir: dir.to_path_buf(),
@@ -485,10 +487,10 @@ mod tests {
         for len in [0, HEADER.len() + 3, good.len() / 2, good.len() - 1] {
             damaged.push(("cut short", good[..len].to_vec()));
         }
-        // Another format.
+        // Another version of the format: brief's own, replaced.
         let mut b = good.clone();
-        b[..4].copy_from_slice(b"zzzz");
-        damaged.push(("another header", b));
+        b[HEADER.len() - 1] = b'0';
+        damaged.push(("another version", b));
         // An index entry that points past the blocks.
         let mut b = good.clone();
         let index = good.len() - FOOTER_LEN as usize - 2 * ENTRY_LEN;

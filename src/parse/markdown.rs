@@ -19,8 +19,9 @@ mod figure;
 
 use crate::date::PubDate;
 use crate::diag::{Diagnostic, FileContext};
-use crate::highlight::{self, Highlighting};
+use crate::highlight;
 use crate::html::escape_into;
+use crate::parse::Rendering;
 use crate::parse::bundle::{Colocated, Resized};
 pub use crate::parse::packed::PackedHtml;
 use crate::parse::sources::{Registry, Source};
@@ -46,7 +47,8 @@ pub struct Body {
     /// Plain text of everything a reader sees in the body, in order
     /// (headings, paragraphs, list items, table cells, code, the footnotes
     /// that are shown), blocks separated by newlines; citation markers and
-    /// raw HTML left out. What the search index reads.
+    /// raw HTML left out. What the search index reads; empty unless
+    /// [`Rendering::keep_text`].
     pub text: PackedHtml,
     pub word_count: usize,
     /// Every source cited, in order of first use (index + 1 is its number).
@@ -167,7 +169,7 @@ pub fn render(
     offset: usize,
     registry: &Registry,
     origin: Origin,
-    highlighting: Highlighting,
+    rendering: Rendering,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
     let Origin { written, files } = origin;
@@ -195,7 +197,7 @@ pub fn render(
         diags,
         registry,
         written,
-        highlighting,
+        rendering,
         labels: &labels,
         in_citation: false,
         in_image: 0,
@@ -300,7 +302,7 @@ struct HtmlWriter<'a, 'c> {
     registry: &'c Registry,
     /// The document's date: sources published after it are anachronisms.
     written: Option<PubDate>,
-    highlighting: Highlighting<'c>,
+    rendering: Rendering<'c>,
     /// Body spans of the `[@…]` citations, indexed by `cite:N`.
     labels: &'c RefCell<Vec<Range<usize>>>,
     /// Inside a citation's link: its text is not output.
@@ -844,7 +846,7 @@ impl<'a> HtmlWriter<'a, '_> {
         self.push_text(&code.text);
         self.end_text_block();
         let (html, status) =
-            highlight::code_block(code.lang.as_deref(), &code.text, self.highlighting);
+            highlight::code_block(code.lang.as_deref(), &code.text, self.rendering.code);
         if let (Err(unknown), Some(lang)) = (status, &code.lang) {
             let start = code.start + self.offset;
             let d = self
@@ -1088,7 +1090,11 @@ impl<'a> HtmlWriter<'a, '_> {
             images: self.images,
             headings: self.headings,
             first_paragraph: close_gaps(&self.first_paragraph),
-            text: PackedHtml::pack(&self.text),
+            text: if self.rendering.keep_text {
+                PackedHtml::pack(&self.text)
+            } else {
+                PackedHtml::default()
+            },
             word_count: self.words,
         }
     }
@@ -1438,7 +1444,10 @@ mod tests {
             0,
             &Registry::default(),
             Origin::default(),
-            Highlighting::default(),
+            Rendering {
+                keep_text: true,
+                ..Rendering::default()
+            },
             &mut diags,
         );
         (b, diags.iter().map(|d| d.to_string()).collect())
@@ -1591,7 +1600,10 @@ mod tests {
             0,
             &registry(),
             Origin::default(),
-            Highlighting::default(),
+            Rendering {
+                keep_text: true,
+                ..Rendering::default()
+            },
             &mut diags,
         );
         (b, diags.iter().map(|d| d.to_string()).collect())

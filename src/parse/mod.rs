@@ -255,15 +255,22 @@ pub enum Document {
     Explainer(Arc<ExplainerIntro>),
 }
 
+/// How bodies are rendered while parsing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rendering<'a> {
+    /// How code blocks are highlighted.
+    pub code: Highlighting<'a>,
+    /// Keep each body's plain text, which only the search index reads
+    /// (`false` saves packing it: a tenth of a build's packing time and
+    /// 36 MiB at 10,000 briefings).
+    pub keep_text: bool,
+}
+
 /// Parses every file: the source registry first, then every document in
-/// parallel against it, its code highlighted as `highlighting` says; diagnostics
+/// parallel against it, rendered as `rendering` says; diagnostics
 /// come back in file order. `serve` runs the same [`registry`] and
 /// [`parse_one`] on the files a save touched.
-pub fn parse(
-    files: Vec<ContentFile>,
-    highlighting: Highlighting,
-    diags: &mut Vec<Diagnostic>,
-) -> Parsed {
+pub fn parse(files: Vec<ContentFile>, rendering: Rendering, diags: &mut Vec<Diagnostic>) -> Parsed {
     let registry = registry(
         files
             .iter()
@@ -282,7 +289,7 @@ pub fn parse(
         .into_par_iter()
         .filter(|f| !matches!(f.kind, FileKind::Sources | FileKind::Authors))
         .map(|file| match file.read() {
-            Ok(file) => parse_one(&file, &registry, highlighting),
+            Ok(file) => parse_one(&file, &registry, rendering),
             Err(d) => ParsedFile::unreadable(d),
         })
         .collect();
@@ -358,14 +365,15 @@ impl ParsedFile {
 
 /// Parses one content file against the registry (the registry itself is
 /// parsed by [`registry`]).
-pub fn parse_one(file: &SourceFile, registry: &Registry, highlighting: Highlighting) -> ParsedFile {
+pub fn parse_one(file: &SourceFile, registry: &Registry, rendering: Rendering) -> ParsedFile {
     let mut diags = Vec::new();
     let doc = match file.kind {
-        FileKind::Briefing => parse_briefing(file, registry, highlighting, &mut diags)
+        FileKind::Briefing => parse_briefing(file, registry, rendering, &mut diags)
             .map(|d| Document::Briefing(Arc::new(d))),
-        FileKind::Page => parse_page(file, registry, highlighting, &mut diags)
-            .map(|d| Document::Page(Arc::new(d))),
-        FileKind::Explainer => parse_explainer(file, registry, highlighting, &mut diags)
+        FileKind::Page => {
+            parse_page(file, registry, rendering, &mut diags).map(|d| Document::Page(Arc::new(d)))
+        }
+        FileKind::Explainer => parse_explainer(file, registry, rendering, &mut diags)
             .map(|d| Document::Explainer(Arc::new(d))),
         FileKind::Sources | FileKind::Authors => None,
     };
@@ -477,7 +485,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
     schema: &Schema,
     registry: &Registry,
     written: impl FnOnce(&T) -> Option<PubDate>,
-    highlighting: Highlighting,
+    rendering: Rendering,
     files: Option<&[bundle::Colocated]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(T, Body, usize)> {
@@ -523,7 +531,7 @@ fn front_matter_and_body<T: serde::de::DeserializeOwned>(
         split.body_start,
         registry,
         markdown::Origin { written, files },
-        highlighting,
+        rendering,
         diags,
     );
     Some((raw?, body, split.front_matter_start))
@@ -773,7 +781,7 @@ impl Fields<'_, '_> {
 fn parse_briefing(
     file: &SourceFile,
     registry: &Registry,
-    highlighting: Highlighting,
+    rendering: Rendering,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Briefing> {
     let ctx = FileContext::new(&file.path, &file.text);
@@ -786,7 +794,7 @@ fn parse_briefing(
             let date = raw.date.as_ref()?;
             PubDate::from_toml(date.get_ref()).ok()
         },
-        highlighting,
+        rendering,
         files.as_deref(),
         diags,
     )?;
@@ -1035,7 +1043,7 @@ static PAGE_SCHEMA: Schema = Schema::Table(&[
 fn parse_page(
     file: &SourceFile,
     registry: &Registry,
-    highlighting: Highlighting,
+    rendering: Rendering,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let ctx = FileContext::new(&file.path, &file.text);
@@ -1044,7 +1052,7 @@ fn parse_page(
         &PAGE_SCHEMA,
         registry,
         |_| None,
-        highlighting,
+        rendering,
         None,
         diags,
     )?;
@@ -1084,7 +1092,7 @@ static EXPLAINER_SCHEMA: Schema = Schema::Table(&[("title", None), ("summary", N
 fn parse_explainer(
     file: &SourceFile,
     registry: &Registry,
-    highlighting: Highlighting,
+    rendering: Rendering,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ExplainerIntro> {
     let ctx = FileContext::new(&file.path, &file.text);
@@ -1093,7 +1101,7 @@ fn parse_explainer(
         &EXPLAINER_SCHEMA,
         registry,
         |_| None,
-        highlighting,
+        rendering,
         None,
         diags,
     )?;

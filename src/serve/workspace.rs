@@ -506,16 +506,21 @@ impl Workspace {
     fn parse_files(&mut self, files: Vec<SourceFile>, store: Option<&highlight::Store>) {
         let registry = &self.registry.value;
         let themes = crate::config::highlight_themes(self.config.value.as_ref());
-        let mut how = highlight::Highlighting::new(themes);
+        let mut code = highlight::Highlighting::new(themes);
         if let Some(store) = store {
-            how = how.with_store(store);
+            code = code.with_store(store);
         }
+        // serve keeps a live search index, which reads the text.
+        let rendering = parse::Rendering {
+            code,
+            keep_text: true,
+        };
         let parsed: Vec<(PathBuf, Entry)> = files
             .into_par_iter()
             .map(|file| {
                 let entry = Entry {
                     text_hash: hash_of(&file.text),
-                    parsed: parse::parse_one(&file, registry, how),
+                    parsed: parse::parse_one(&file, registry, rendering),
                 };
                 (file.path, entry)
             })

@@ -82,8 +82,8 @@ struct Fresh {
 
 fn full_build(opts: &Options) -> Fresh {
     let mut diags = Vec::new();
-    let prepared =
-        brief::prepare(opts, true, &mut diags).expect("prepare returns a site or diagnostics");
+    let prepared = brief::prepare(opts, brief::Purpose::Render, &mut diags)
+        .expect("prepare returns a site or diagnostics");
     let mut outputs = None;
     if let Some(p) = prepared.filter(|_| !diags.iter().any(|d| d.is_error())) {
         let renderer = Renderer::new(
