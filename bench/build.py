@@ -36,9 +36,10 @@ directories right before a run slowed the next run several-fold on an ext4
 volume mounted with `discard`), then sync(2) runs, all outside the timing.  --output-dir puts the output elsewhere, e.g. on
 a tmpfs (/dev/shm/brief-bench) to keep a slow or throttled disk out of it.
 The generated sites have forty folder briefings with an image each (see
-gen_site.py); their resized copies are kept in SITE/.brief-cache/, so the
-warm-up fills it and the timed runs take every copy from it. --cold-images
-deletes it before each run (outside the timing): every image is resized.
+gen_site.py); their resized copies are kept in SITE/.brief-cache/images/,
+so the warm-up fills it and the timed runs take every copy from it.
+--cold-images deletes it before each run (outside the timing): every image
+is resized.
 Wall time is time.perf_counter() around spawn..reap; peak RSS is the child's
 own ru_maxrss from os.wait4() (KiB on Linux), not the cumulative
 RUSAGE_CHILDREN.  Python 3.11 standard library only.
@@ -400,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="the same as --modes no-search")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     ap.add_argument("--cold-images", action="store_true",
-                    help="delete SITE/.brief-cache before every run (outside the timing): resize every image")
+                    help="delete SITE/.brief-cache/images before every run (outside the timing): resize every image")
     ap.add_argument("--enforce", action="store_true",
                     help="exit 1 if a target (see TARGETS) is measured and missed")
     a = ap.parse_args(argv)
@@ -467,8 +468,8 @@ def main(argv: list[str] | None = None) -> int:
             for k in range(1, a.runs + 1):
                 for mode in modes:
                     if a.cold_images:
-                        shutil.rmtree(site / ".brief-cache", ignore_errors=True)
-                    elif mode.endswith("-cold"):
+                        shutil.rmtree(site / ".brief-cache" / "images", ignore_errors=True)
+                    if mode.endswith("-cold"):
                         (site / ".brief-cache" / "highlight").unlink(missing_ok=True)
                     wall, kib, _, cpu = run_once(cmds[mode], output, trash)
                     runs[mode].append({"wall_s": wall, "peak_rss_kib": kib, "cpu_s": cpu})
