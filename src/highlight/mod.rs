@@ -9,6 +9,11 @@
 //! neighbours styled alike share one, so a highlighted block is a few times
 //! smaller than syntect's nested scope spans, and renders exactly as
 //! syntect's own highlighter would colour it.
+//!
+//! Highlighting is most of what a build spends on code, so a build keeps
+//! the blocks it highlighted in the site's cache ([`Store`]) and the next
+//! one reads the unchanged ones back; `check`, which shows no code, does
+//! not highlight ([`Highlighting::none`]).
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
