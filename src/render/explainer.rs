@@ -165,6 +165,48 @@ impl Renderer<'_> {
             .collect()
     }
 
+    /// Citation markers for `ids` (a point's or an event's sources),
+    /// numbered in `cited`, the page's one reference list: the explainer,
+    /// a snapshot of it, the timeline.
+    pub(super) fn cite_markers(&self, cited: &mut Vec<CitedSource>, ids: &[String]) -> String {
+        let mut markers = Vec::new();
+        for id in ids {
+            let Some(source) = self.site.registry.get(id) else {
+                continue;
+            };
+            let n = match cited.iter().position(|c| &c.id == id) {
+                Some(k) => k,
+                None => {
+                    cited.push(CitedSource {
+                        id: id.clone(),
+                        uses: Vec::new(),
+                    });
+                    cited.len() - 1
+                }
+            };
+            let anchor = format!("cite-{}-{}", n + 1, letter(cited[n].uses.len() + 1));
+            markers.push((
+                n,
+                citation_marker(n + 1, &anchor, source.reference_html(), None),
+            ));
+            cited[n].uses.push(CitationUse {
+                anchor,
+                locator: None,
+                context: String::new(),
+            });
+        }
+        if markers.is_empty() {
+            return String::new();
+        }
+        // In number order, as a body's citation groups are.
+        markers.sort_by_key(|(n, _)| *n);
+        let markers: Vec<String> = markers.into_iter().map(|(_, m)| m).collect();
+        format!(
+            "<sup class=\"cite-group\" data-pagefind-ignore>{}</sup>",
+            markers.join("<span class=\"cite-sep\">,</span>")
+        )
+    }
+
     fn explainer_context(&self) -> ExplainerContext {
         let site = self.site;
         let deal = &site.deal;
@@ -180,40 +222,7 @@ impl Renderer<'_> {
             let mut list = Vec::new();
             for (i, p) in deal.current(kind) {
                 let mut ctx = self.point_context(i);
-                let mut markers = Vec::new();
-                for id in &p.current().cite {
-                    let Some(source) = site.registry.get(id) else {
-                        continue;
-                    };
-                    let n = match cited.iter().position(|c| &c.id == id) {
-                        Some(k) => k,
-                        None => {
-                            cited.push(CitedSource {
-                                id: id.clone(),
-                                uses: Vec::new(),
-                            });
-                            cited.len() - 1
-                        }
-                    };
-                    let anchor = format!("cite-{}-{}", n + 1, letter(cited[n].uses.len() + 1));
-                    markers.push(citation_marker(
-                        n + 1,
-                        &anchor,
-                        source.reference_html(),
-                        None,
-                    ));
-                    cited[n].uses.push(CitationUse {
-                        anchor,
-                        locator: None,
-                        context: String::new(),
-                    });
-                }
-                if !markers.is_empty() {
-                    ctx.citations_html = format!(
-                        "<sup class=\"cite-group\" data-pagefind-ignore>{}</sup>",
-                        markers.join("<span class=\"cite-sep\">,</span>")
-                    );
-                }
+                ctx.citations_html = self.cite_markers(&mut cited, &p.current().cite);
                 list.push(ctx);
             }
             lists.push(list);

@@ -13,8 +13,8 @@ use super::{Job, Renderer};
 use crate::diag::Diagnostic;
 use crate::fingerprint::hash_of;
 use crate::html::escape_into;
-use crate::parse::markdown::{citation_marker, inline_plain, letter};
-use crate::parse::{CitationUse, CitedSource};
+use crate::parse::CitedSource;
+use crate::parse::markdown::inline_plain;
 use crate::resolve::timeline::{Change, ChangeKind};
 
 /// Events the home page shows.
@@ -100,47 +100,6 @@ impl Renderer<'_> {
 
     fn event_path(&self, anchor: &str) -> String {
         format!("{}#{anchor}", self.site.config.base_url.path("timeline/"))
-    }
-
-    /// Citation markers for `ids`, numbered in `cited` (the page's one
-    /// reference list), as the explainer numbers its points' sources.
-    pub(super) fn cite_markers(&self, cited: &mut Vec<CitedSource>, ids: &[String]) -> String {
-        let mut markers = Vec::new();
-        for id in ids {
-            let Some(source) = self.site.registry.get(id) else {
-                continue;
-            };
-            let n = match cited.iter().position(|c| &c.id == id) {
-                Some(k) => k,
-                None => {
-                    cited.push(CitedSource {
-                        id: id.clone(),
-                        uses: Vec::new(),
-                    });
-                    cited.len() - 1
-                }
-            };
-            let anchor = format!("cite-{}-{}", n + 1, letter(cited[n].uses.len() + 1));
-            markers.push((
-                n,
-                citation_marker(n + 1, &anchor, source.reference_html(), None),
-            ));
-            cited[n].uses.push(CitationUse {
-                anchor,
-                locator: None,
-                context: String::new(),
-            });
-        }
-        if markers.is_empty() {
-            return String::new();
-        }
-        // In number order, as a body's citation groups are.
-        markers.sort_by_key(|(n, _)| *n);
-        let markers: Vec<String> = markers.into_iter().map(|(_, m)| m).collect();
-        format!(
-            "<sup class=\"cite-group\" data-pagefind-ignore>{}</sup>",
-            markers.join("<span class=\"cite-sep\">,</span>")
-        )
     }
 
     /// An event as pages show it; with `cited`, numbered citations and its
