@@ -16,7 +16,6 @@ use super::Fields;
 use super::sources::Registry;
 use crate::date::{PubDate, When};
 use crate::diag::{Diagnostic, Position, Severity};
-use crate::slug;
 use crate::toml_input::Schema;
 
 /// One `[[event]]` as a briefing states it.
@@ -85,27 +84,7 @@ fn event(f: &mut Fields, raw: Spanned<RawEvent>, written: Option<PubDate>) -> Op
     let has_id = raw.id.is_some();
     let before = f.ok;
     f.ok = true;
-    let id = match raw.id {
-        Some(id) if slug::is_valid(id.get_ref()) => {
-            Some((id.get_ref().clone(), f.ctx.position(f.span(&id))))
-        }
-        Some(id) => {
-            let span = f.span(&id);
-            let fixed = slug::slugify(id.get_ref());
-            let help = if fixed.is_empty() {
-                "use lowercase letters, digits and hyphens, e.g. `geneva-truce`".to_string()
-            } else {
-                format!("write it as `{fixed}`")
-            };
-            f.error(
-                span,
-                format!("event id `{}` is not a valid anchor", id.get_ref()),
-                Some(help),
-            );
-            None
-        }
-        None => None,
-    };
+    let id = raw.id.and_then(|id| f.anchor_id(id, "event"));
     let withdrawn = match &raw.status {
         None => false,
         Some(s) if s.get_ref() == "withdrawn" => {

@@ -315,14 +315,7 @@ pub fn registry(
     file: Option<Result<SourceFile, Diagnostic>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Registry {
-    match file {
-        Some(Ok(file)) => sources::parse(&file, diags),
-        Some(Err(d)) => {
-            diags.push(d);
-            Registry::default()
-        }
-        None => Registry::default(),
-    }
+    parse_optional(file, diags, sources::parse)
 }
 
 /// The authors' registry from `content/authors.toml`, read or not
@@ -331,13 +324,23 @@ pub fn authors(
     file: Option<Result<SourceFile, Diagnostic>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Authors {
+    parse_optional(file, diags, newsroom::parse_authors)
+}
+
+/// A site-wide TOML file that may be absent: parsed, or its read error
+/// reported, or (absent or unreadable) empty.
+fn parse_optional<T: Default>(
+    file: Option<Result<SourceFile, Diagnostic>>,
+    diags: &mut Vec<Diagnostic>,
+    parse: fn(&SourceFile, &mut Vec<Diagnostic>) -> T,
+) -> T {
     match file {
-        Some(Ok(file)) => newsroom::parse_authors(&file, diags),
+        Some(Ok(file)) => parse(&file, diags),
         Some(Err(d)) => {
             diags.push(d);
-            Authors::default()
+            T::default()
         }
-        None => Authors::default(),
+        None => T::default(),
     }
 }
 
@@ -715,6 +718,28 @@ impl Fields<'_, '_> {
         }
     }
 
+    /// An `id` that becomes a URL fragment (a deal point's, an event's):
+    /// the id and where it is, or an error at it with the id it could be.
+    fn anchor_id(&mut self, id: Spanned<String>, what: &str) -> Option<(String, Position)> {
+        let span = self.span(&id);
+        let id = id.into_inner();
+        if slug::is_valid(&id) {
+            return Some((id, self.ctx.position(span)));
+        }
+        let fixed = slug::slugify(&id);
+        let help = if fixed.is_empty() {
+            "use lowercase letters, digits and hyphens, e.g. `geneva-truce`".to_string()
+        } else {
+            format!("write it as `{fixed}`")
+        };
+        self.error(
+            span,
+            format!("{what} id `{id}` is not a valid anchor"),
+            Some(help),
+        );
+        None
+    }
+
     fn slug(&mut self, v: Option<Spanned<String>>, path: &std::path::Path) -> (String, Position) {
         match v {
             Some(s) => {
@@ -904,19 +929,7 @@ fn deal_point(f: &mut Fields, raw: Spanned<RawDeal>) -> Option<DealPoint> {
     let before = f.ok;
     f.ok = true;
     let id = match raw.id {
-        Some(id) if slug::is_valid(id.get_ref()) => {
-            Some((id.get_ref().clone(), f.ctx.position(f.span(&id))))
-        }
-        Some(id) => {
-            let span = f.span(&id);
-            let fixed = slug::slugify(id.get_ref());
-            f.error(
-                span,
-                format!("deal point id `{}` is not a valid anchor", id.get_ref()),
-                Some(format!("write it as `{fixed}`")),
-            );
-            None
-        }
+        Some(id) => f.anchor_id(id, "deal point"),
         None => {
             f.error(
                 whole.start..whole.start + 8,

@@ -18,7 +18,8 @@ use crate::resolve::deal::{Change, ChangeKind};
 /// Points of each kind shown in "the deal in brief".
 const BRIEF_POINTS: usize = 3;
 
-fn kind_label(kind: DealKind) -> &'static str {
+/// The heading of a kind's list on the explainer and its snapshots.
+pub(super) fn kind_label(kind: DealKind) -> &'static str {
     match kind {
         DealKind::Is => "Is",
         DealKind::IsNot => "Is not",

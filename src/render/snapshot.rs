@@ -15,13 +15,7 @@ use crate::parse::markdown::inline_plain;
 use crate::parse::{CitedSource, DealKind};
 use crate::resolve::deal::Version;
 
-fn kind_label(kind: DealKind) -> &'static str {
-    match kind {
-        DealKind::Is => "Is",
-        DealKind::IsNot => "Is not",
-        DealKind::Open => "Open questions",
-    }
-}
+use super::explainer::kind_label;
 
 impl Renderer<'_> {
     /// The root-relative path of the snapshot of `day` (`YYYY-MM-DD`).
@@ -53,12 +47,7 @@ impl Renderer<'_> {
         let deal = &self.site.deal;
         let point = &deal.points[p];
         let version = &point.versions[v];
-        let last = deal
-            .changes
-            .iter()
-            .rev()
-            .find(|c| c.point == p && c.version <= v)
-            .map_or(0, |c| c.version);
+        let last = deal.changed_by_version(p, v);
         DealPointContext {
             id: point.id.clone(),
             path: format!(
@@ -221,12 +210,7 @@ impl Renderer<'_> {
                 v.map(|v| {
                     let point = &deal.points[p];
                     let version = &point.versions[v];
-                    let last = deal
-                        .changes
-                        .iter()
-                        .rev()
-                        .find(|c| c.point == p && c.version <= v)
-                        .map_or(0, |c| c.version);
+                    let last = deal.changed_by_version(p, v);
                     let sources: Vec<_> = version.cite.iter().map(source).collect();
                     (
                         &point.id,

@@ -131,6 +131,17 @@ impl Deal {
     pub fn last_change_of(&self, point: usize) -> Option<&Change> {
         self.changes.iter().rev().find(|c| c.point == point)
     }
+
+    /// The version of `point` that, as it stood at its version `version`,
+    /// last changed it (0: it was as first stated). A restatement that
+    /// changed nothing is no change.
+    pub fn changed_by_version(&self, point: usize, version: usize) -> usize {
+        self.changes
+            .iter()
+            .rev()
+            .find(|c| c.point == point && c.version <= version)
+            .map_or(0, |c| c.version)
+    }
 }
 
 /// Ids the explainer page uses for itself; a point may not take them.

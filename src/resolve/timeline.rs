@@ -126,6 +126,19 @@ impl Timeline {
     pub fn last_change_of(&self, event: usize) -> Option<&Change> {
         self.changes.iter().rev().find(|c| c.event == event)
     }
+
+    /// Adds an event first stated now, and the change that added it.
+    fn add(&mut self, event: Event) {
+        self.changes.push(Change {
+            event: self.events.len(),
+            version: 0,
+            kind: ChangeKind::Added,
+            redated: false,
+            reworded: false,
+            sources_changed: false,
+        });
+        self.events.push(event);
+    }
 }
 
 /// Briefing indices oldest first: by date, then by file path, as the
@@ -154,15 +167,7 @@ pub fn resolve(briefings: &[Arc<Briefing>], diags: &mut Vec<Diagnostic>) -> Time
             let Some(id) = &e.id else {
                 unnamed += 1;
                 let Some(date) = e.date else { continue };
-                timeline.changes.push(Change {
-                    event: timeline.events.len(),
-                    version: 0,
-                    kind: ChangeKind::Added,
-                    redated: false,
-                    reworded: false,
-                    sources_changed: false,
-                });
-                timeline.events.push(Event {
+                timeline.add(Event {
                     id: None,
                     anchor: format!("e-{}-{unnamed}", b.slug),
                     versions: vec![version(bi, date, e)],
@@ -173,15 +178,7 @@ pub fn resolve(briefings: &[Arc<Briefing>], diags: &mut Vec<Diagnostic>) -> Time
                 match (e.withdrawn, e.date) {
                     (false, Some(date)) => {
                         index.insert(id, timeline.events.len());
-                        timeline.changes.push(Change {
-                            event: timeline.events.len(),
-                            version: 0,
-                            kind: ChangeKind::Added,
-                            redated: false,
-                            reworded: false,
-                            sources_changed: false,
-                        });
-                        timeline.events.push(Event {
+                        timeline.add(Event {
                             id: Some(id.clone()),
                             anchor: format!("event-{id}"),
                             versions: vec![version(bi, date, e)],

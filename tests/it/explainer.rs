@@ -1634,6 +1634,27 @@ fn id_that_is_not_an_anchor() {
             "content/briefings/a.md:6:6: error: deal point id `Not a Treaty` is not a valid anchor (help: write it as `not-a-treaty`)"
         ]
     );
+    // Nothing to make an anchor of: an example, not "write it as ``".
+    let d = check(
+        r#"
+        +++
+        title = "A"
+        date = 2025-06-09
+
+        [[deal]]
+        id = "???"
+        kind = "is-not"
+        text = "A treaty."
+        cite = ["src"]
+        +++
+        "#,
+    );
+    assert_eq!(
+        d,
+        [
+            "content/briefings/a.md:6:6: error: deal point id `???` is not a valid anchor (help: use lowercase letters, digits and hyphens, e.g. `geneva-truce`)"
+        ]
+    );
 }
 
 #[test]
